@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ActionPlan, ActionPoint, FocusArea, Initiative
+
+
+class FocusAreaInline(admin.StackedInline):
+    model = FocusArea
+    extra = 0
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "first_year", "last_year", "status"]
+    list_filter = ["status"]
+    inlines = [FocusAreaInline]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+
+
+@admin.register(ActionPoint)
+class ActionPointAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "short_text", "coordinating_city", "status"]
+    list_filter = ["focus_area__plan", "status", "coordinating_city"]
+    list_select_related = ["focus_area", "coordinating_city"]
+    filter_horizontal = ["partner_cities"]
+    search_fields = ["text"]
+
+    @admin.display(description="text")
+    def short_text(self, point):
+        return point.text[:80]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "action_point", "proposing_city"]
+    list_filter = ["plan", "proposing_city"]
+    list_select_related = ["plan", "action_point__focus_area", "proposing_city"]
+    filter_horizontal = ["involved_cities"]

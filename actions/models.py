@@ -1,0 +1,179 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cities.models import City
+
+
+class DeliveryStatus(models.TextChoices):
+    """How the work on an action point is going; shared by action points and progress reports."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DELAYED = "delayed", _("Delayed")
+    COMPLETED = "completed", _("Completed")
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def current(self):
+        """The adopted plan that started last, else the newest draft."""
+        return self.order_by(
+            models.Case(models.When(status=ActionPlan.Status.ADOPTED, then=0), default=1),
+            "-first_year",
+        ).first()
+
+
+class ActionPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ADOPTED = "adopted", _("Adopted")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField(_("introduction"), blank=True)
+    predecessor = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor",
+        verbose_name=_("predecessor plan"),
+    )
+
+    history = HistoricalRecords()
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")), name="actionplan_last_year_not_before_first",
+                violation_error_message=_("The last year cannot come before the first year."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("id")), name="actionplan_not_own_predecessor",
+                violation_error_message=_("A plan cannot follow itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("actions:plan", args=[self.pk])
+
+
+class FocusArea(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("plan"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="focusarea_unique_number_in_plan"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="focusarea_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def for_city(self, city):
+        """Action points the city coordinates or partners in."""
+        return self.filter(Q(coordinating_city=city) | Q(partner_cities=city)).distinct()
+
+    def in_order(self):
+        return self.order_by("focus_area__plan", "focus_area__number", "sequence")
+
+
+class ActionPoint(models.Model):
+    """A numbered action point such as 1.3; its number is the focus area's number and `sequence`.
+
+    The sequence is stored as an integer so that 1.10 sorts after 1.9.
+    """
+
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, related_name="action_points", verbose_name=_("focus area"),
+    )
+    sequence = models.PositiveSmallIntegerField(_("number within the focus area"))
+    text = models.TextField(_("text"))
+    coordinating_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="coordinated_action_points",
+        verbose_name=_("coordinating city"),
+    )
+    partner_cities = models.ManyToManyField(
+        City, blank=True, related_name="partnered_action_points", verbose_name=_("partner cities"),
+    )
+    status = models.CharField(
+        _("overall status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_STARTED,
+    )
+    coordinator_summary = models.TextField(_("coordinator's summary"), blank=True, max_length=2000)
+    continues = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by",
+        verbose_name=_("continues action point"),
+    )
+    # Set when the coordinating and partner cities come from `load_demo`, not from a real decision.
+    demo_assignment = models.BooleanField(_("demo assignment"), default=False)
+
+    history = HistoricalRecords(m2m_fields=[partner_cities])
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action point")
+        verbose_name_plural = _("action points")
+        ordering = ["focus_area__number", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["focus_area", "sequence"], name="actionpoint_unique_number_in_area"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="actionpoint_sequence_positive"),
+        ]
+        indexes = [models.Index(fields=["coordinating_city"])]
+
+    def __str__(self):
+        return f"{self.number} {self.text[:60]}"
+
+    @property
+    def number(self):
+        return f"{self.focus_area.number}.{self.sequence}"
+
+    def get_absolute_url(self):
+        return reverse("actions:action_point", args=[self.pk])
+
+
+class Initiative(models.Model):
+    """A project or initiative under an action point (or network-wide), approved by the cities involved."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("plan"))
+    action_point = models.ForeignKey(
+        ActionPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="initiatives",
+        verbose_name=_("action point"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    proposing_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="proposed_initiatives", verbose_name=_("proposing city"),
+    )
+    involved_cities = models.ManyToManyField(
+        City, related_name="involved_initiatives", verbose_name=_("involved cities"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[involved_cities])
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title

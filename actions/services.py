@@ -1,0 +1,78 @@
+"""Changes to action plans. Views, admin actions, commands and tasks all go through here."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .models import ActionPlan, ActionPoint, FocusArea
+from .plan_text import ParsedPlan
+
+
+@dataclass
+class ImportResult:
+    plan: ActionPlan
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    not_in_file: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+
+def _save_if_changed(instance, values: dict, result: ImportResult, label: str) -> None:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if instance.pk is None:
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance._change_reason = "Imported from plan text"
+        instance.save()
+        result.created.append(label)
+    elif changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance._change_reason = "Updated from plan text"
+        instance.save(update_fields=changed)
+        result.updated.append(f"{label} ({', '.join(changed)})")
+
+
+@transaction.atomic
+def plan_import(*, parsed: ParsedPlan, status: str | None = None) -> ImportResult:
+    """Create the plan or bring it in line with the text. Unchanged rows are not saved, so a second
+    import of the same text writes nothing, history included. Coordinating and partner cities are
+    not in plan texts and are left as they are; focus areas and points missing from the text are
+    kept (they may hold reports) and listed in the result."""
+    plan = ActionPlan.objects.filter(title=parsed.title).first() or ActionPlan()
+    result = ImportResult(plan=plan)
+    plan_values = {
+        "title": parsed.title,
+        "first_year": parsed.first_year,
+        "last_year": parsed.last_year,
+        "introduction": parsed.introduction,
+    }
+    if plan.pk is None:
+        plan_values["status"] = status or ActionPlan.Status.DRAFT
+    elif status:
+        plan_values["status"] = status
+    _save_if_changed(plan, plan_values, result, f"plan {parsed.title}")
+
+    areas = {area.number: area for area in plan.focus_areas.all()}
+    points = {
+        (point.focus_area.number, point.sequence): point
+        for point in ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
+    }
+    for parsed_area in parsed.areas:
+        area = areas.pop(parsed_area.number, None) or FocusArea(plan=plan, number=parsed_area.number)
+        _save_if_changed(
+            area, {"title": parsed_area.title, "description": parsed_area.description},
+            result, f"focus area {parsed_area.number}",
+        )
+        for parsed_point in parsed_area.points:
+            point = points.pop((parsed_point.focus_area, parsed_point.sequence), None) or ActionPoint(
+                focus_area=area, sequence=parsed_point.sequence
+            )
+            _save_if_changed(point, {"text": parsed_point.text}, result, f"action point {parsed_point.number}")
+    result.not_in_file = [f"focus area {number}" for number in sorted(areas)] + [
+        f"action point {area}.{sequence}" for area, sequence in sorted(points)
+    ]
+    return result

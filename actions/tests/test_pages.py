@@ -1,0 +1,81 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.tests.factories import ActionPointFactory, FocusAreaFactory
+
+
+def test_anonymous_people_are_sent_to_log_in(plan, points, client):
+    for url in [reverse("actions:home"), plan.get_absolute_url(), points["1.1"].get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_the_home_page_leads_to_the_current_plan(plan, alice, client_for):
+    response = client_for(alice).get("/", follow=True)
+
+    assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+    assert plan.title in response.content.decode()
+
+
+def test_the_plan_page_lays_out_focus_areas_and_points(assigned, plan, alice, client_for):
+    page = client_for(alice).get(plan.get_absolute_url()).content.decode()
+
+    assert "1. Innovation as a source of prosperity" in page
+    assert "4. Sustainable development in a healthy/sane environment" in page
+    assert page.count('class="point-number"') == 14
+    assert "Riga" in page and "Not assigned yet" in page
+    assert page.index("1.5") < page.index("2.1")
+
+
+def test_an_action_point_page_shows_its_text_and_cities(assigned, mayor, client_for):
+    point = assigned["1.3"]
+    page = client_for(mayor).get(point.get_absolute_url()).content.decode()
+
+    assert "Action point 1.3" in page
+    assert "Indicators for entrepreneurial innovativeness should be developed" in page
+    assert "Riga" in page and "Tallinn" in page
+
+
+def test_an_unknown_action_point_is_404(alice, client_for, db):
+    assert client_for(alice).get(reverse("actions:action_point", args=[999999])).status_code == 404
+
+
+def test_text_is_escaped(plan, alice, client_for, points):
+    point = points["1.1"]
+    point.text = "<script>alert(1)</script>"
+    point.save()
+
+    page = client_for(alice).get(point.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_the_secretariat_reaches_the_admin(secretariat, alice, mayor, client_for):
+    assert client_for(secretariat).get(reverse("admin:index")).status_code == 200
+    assert client_for(secretariat).get(reverse("admin:reports_progressreport_changelist")).status_code == 200
+    for person in (alice, mayor):
+        response = client_for(person).get(reverse("admin:index"))
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_navigation_fits_the_role(plan, secretariat, alice, client_for):
+    assert 'href="/admin/"' in client_for(secretariat).get(plan.get_absolute_url()).content.decode()
+    assert 'href="/admin/"' not in client_for(alice).get(plan.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("points_per_area", [2, 20])
+def test_the_plan_page_runs_constant_queries(points_per_area, alice, client_for, cities):
+    area = FocusAreaFactory()
+    for _ in range(points_per_area):
+        point = ActionPointFactory(focus_area=area, coordinating_city=cities["riga"])
+        point.partner_cities.set([cities["oslo"], cities["tallinn"]])
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(area.plan.get_absolute_url())
+    assert response.status_code == 200
+    # session, user, plan, focus areas, points, partner cities, other plans, roles
+    assert len(queries) == 8, [q["sql"] for q in queries]

@@ -1,0 +1,38 @@
+"""Fixtures shared by every app's tests: the network's people, cities and the 2011–2012 plan."""
+
+import os
+import socket
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def service_required(name: str, reason: str):
+    """Skip when a service is absent, but fail under REQUIRE_SERVICES=1 (CI never skips)."""
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required (REQUIRE_SERVICES=1) but {reason}")
+    pytest.skip(f"{name} is not available: {reason}")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("this test exercises PostgreSQL itself; run with DATABASE_URL=postgres://…")
+    return connection
+
+
+pytest_plugins = ["baltmet.testing.fixtures"]

@@ -1,0 +1,51 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.models import ActionPlan, ActionPoint
+from cities.models import City, Membership, Role
+from reports.models import ProgressReport, WorkflowState
+
+
+def load_demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_a_usable_network(db, settings, client):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-pass-123"
+
+    output = load_demo()
+
+    assert City.objects.filter(left__isnull=True).count() == 10
+    plan = ActionPlan.objects.get()
+    assert plan.status == ActionPlan.Status.ADOPTED and plan.periods.count() == 4
+    assert not ActionPoint.objects.filter(coordinating_city__isnull=True).exists()
+    assert ActionPoint.objects.filter(demo_assignment=True).count() == 14
+    assert set(ProgressReport.objects.values_list("state", flat=True)) == set(WorkflowState.values)
+    for role in Role.values:
+        assert Membership.objects.filter(role=role).exists(), role
+    assert "riga.delegate" in output and "demo-pass-123" in output
+    assert client.login(username="riga.delegate", password="demo-pass-123")
+
+
+def test_it_is_idempotent(db, settings):
+    settings.DEBUG = True
+    load_demo()
+    counts = [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership)]
+    history = ProgressReport.history.count() + ActionPoint.history.count()
+
+    load_demo()
+
+    assert [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership)] == counts
+    assert ProgressReport.history.count() + ActionPoint.history.count() == history
+
+
+def test_it_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only loaded with DEBUG on"):
+        load_demo()
+    assert not City.objects.exists()
