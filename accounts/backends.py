@@ -3,7 +3,8 @@ from django.contrib.auth.backends import ModelBackend
 from cities.roles import roles_of
 
 # The Secretariat runs the network: it may manage every record of these apps in the admin.
-SECRETARIAT_APPS = {"accounts", "cities", "actions", "reports", "django_celery_beat"}
+SECRETARIAT_APPS = {"accounts", "cities", "actions", "reports", "notifications", "digests", "initiatives", "indicators",
+                    "django_celery_beat"}
 
 
 class RoleBackend(ModelBackend):

@@ -119,6 +119,8 @@ class ActionPoint(models.Model):
         _("overall status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_STARTED,
     )
     coordinator_summary = models.TextField(_("coordinator's summary"), blank=True, max_length=2000)
+    # Bumped on every change of status or summary, so that a stale form cannot overwrite a newer one.
+    version = models.PositiveIntegerField(_("version"), default=1)
     continues = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by",
         verbose_name=_("continues action point"),

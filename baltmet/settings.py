@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "cities",
     "actions",
     "reports",
+    "notifications",
+    "dashboard",
+    "digests",
+    "initiatives",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +166,9 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Publishing must not hang a web request when the broker is down: the outbox sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -6,6 +6,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="actions:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
     path("plans/", include("actions.urls")),
+    path("", include("reports.urls")),
+    path("secretariat/", include("dashboard.urls")),
+    path("digests/", include("digests.urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -141,3 +141,43 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.city} – {self.action_point.number} – {self.period}"
+
+
+def evidence_upload_path(evidence, filename):
+    return f"evidence/{evidence.report_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A link or a file backing up a progress report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    file = models.FileField(_("file"), upload_to=evidence_upload_path, blank=True, max_length=300)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="evidence_is_link_or_file",
+                violation_error_message=_("Evidence is either a link or a file."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
