@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -90,8 +91,9 @@ class FocusArea(models.Model):
 
 class ActionPointQuerySet(models.QuerySet):
     def for_city(self, city):
-        """Action points the city coordinates or partners in."""
-        return self.filter(Q(coordinating_city=city) | Q(partner_cities=city)).distinct()
+        """Action points the city coordinates or partners in (a subquery, so no DISTINCT is needed)."""
+        partnered = ActionPoint.partner_cities.through.objects.filter(city=city).values("actionpoint_id")
+        return self.filter(Q(coordinating_city=city) | Q(pk__in=partnered))
 
     def in_order(self):
         return self.order_by("focus_area__plan", "focus_area__number", "sequence")
@@ -152,8 +154,21 @@ class ActionPoint(models.Model):
         return reverse("actions:action_point", args=[self.pk])
 
 
+class InitiativeState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for answers")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class Initiative(models.Model):
-    """A project or initiative under an action point (or network-wide), approved by the cities involved."""
+    """A project or initiative under an action point (or network-wide), approved by the cities involved.
+
+    The consent of each city, with the costs it agreed to, lives in the initiatives app; the state here
+    is the outcome (initiatives.services keeps the two in step).
+    """
+
+    State = InitiativeState
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("plan"))
     action_point = models.ForeignKey(
@@ -169,6 +184,18 @@ class Initiative(models.Model):
         City, related_name="involved_initiatives", verbose_name=_("involved cities"),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=InitiativeState.choices,
+                             default=InitiativeState.PROPOSED)
+    # When it was approved, declined or withdrawn.
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Bumped on every change of scope or costs: an answer given to an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(m2m_fields=[involved_cities])
 
@@ -176,6 +203,29 @@ class Initiative(models.Model):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=InitiativeState.values), name="initiative_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="initiative_end_not_before_start",
+                violation_error_message=_("An initiative cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state=InitiativeState.PROPOSED) | Q(decided_at__isnull=False),
+                name="initiative_decided_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "decided_at"])]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", args=[self.pk])
+
+    @property
+    def is_network_wide(self):
+        """Not under an action point: every member city has to agree."""
+        return self.action_point_id is None

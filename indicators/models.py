@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actions.models import ActionPoint
+from cities.models import City
+
+
+class Indicator(models.Model):
+    """Something the cities measure the same way each year, so that they can be compared (plan point 1.3)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=50, help_text=_("For example: %, EUR per inhabitant, patents."))
+    higher_is_better = models.BooleanField(
+        _("higher is better"), default=True, help_text=_("Untick when a lower value ranks first."),
+    )
+    action_points = models.ManyToManyField(
+        ActionPoint, blank=True, related_name="indicators", verbose_name=_("action points measured"),
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year collected"))
+    last_year = models.PositiveSmallIntegerField(_("last year collected"))
+
+    history = HistoricalRecords(m2m_fields=[action_points])
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")), name="indicator_years_in_order",
+                violation_error_message=_("The last year cannot come before the first year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(first_year__gte=1900) & Q(last_year__lte=2200), name="indicator_years_plausible",
+                violation_error_message=_("Years must be between 1900 and 2200."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("indicators:benchmark", args=[self.pk])
+
+    @property
+    def years(self):
+        return range(self.first_year, self.last_year + 1)
+
+
+class IndicatorValue(models.Model):
+    """A city's value of an indicator for a year. A correction overwrites the row; history keeps the old one."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values",
+                                  verbose_name=_("indicator"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="indicator_values", verbose_name=_("city"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("source"), max_length=500)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "year", "city__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "city", "year"], name="indicatorvalue_one_per_city_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.city} {self.year}: {self.value}"

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ConsentRequest, Decision
+
+
+@admin.register(ConsentRequest)
+class ConsentRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "city", "expected_cost", "currency", "answer", "answered_by", "answered_at"]
+    list_filter = ["answer", "city"]
+    list_select_related = ["initiative", "city", "answered_by"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "kind", "city", "user", "at", "version"]
+    list_filter = ["kind"]
+    list_select_related = ["initiative", "city", "user"]
+
+    # The record of decisions is append-only: the admin reads it, the services write it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
