@@ -1,0 +1,195 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
+from cities.models import City
+from cities.roles import roles_of
+
+from . import selectors, services
+from .forms import AnswerForm, InitiativeForm, WithdrawForm
+from .models import Answer
+
+
+def _network_roles(request):
+    """Anybody with a role in the network reads initiatives; a bare account gets 403."""
+    roles = roles_of(request.user)
+    if not (roles.city_ids or roles.sees_whole_network):
+        raise PermissionDenied
+    return roles
+
+
+def _member_cities():
+    return list(City.objects.filter(left__isnull=True).order_by("name"))
+
+
+def _can_change(roles, initiative):
+    return (roles.delegate_city_id == initiative.proposing_city_id
+            and initiative.state in (InitiativeState.PROPOSED, InitiativeState.APPROVED))
+
+
+@login_required
+def initiative_list(request):
+    roles = _network_roles(request)
+    state = request.GET.get("state") if request.GET.get("state") in InitiativeState.values else None
+    return render(request, "initiatives/list.html", {
+        "initiatives": selectors.initiative_overview(state=state), "state": state, "states": InitiativeState.choices,
+        "can_propose": roles.is_delegate,
+    })
+
+
+@login_required
+def overview(request):
+    if not roles_of(request.user).is_secretariat:
+        raise PermissionDenied
+    return render(request, "initiatives/overview.html", {
+        "initiatives": selectors.initiative_overview(state=InitiativeState.PROPOSED),
+        "decided": selectors.initiative_overview(state=None),
+    })
+
+
+@login_required
+def initiative_detail(request, initiative_id):
+    roles = _network_roles(request)
+    initiative = selectors.initiative_detail(initiative_id)
+    consents = list(initiative.consents.all())
+    mine = next((c for c in consents if c.city_id == roles.delegate_city_id), None)
+    can_answer = (mine is not None and mine.answer == Answer.PENDING and initiative.state == InitiativeState.PROPOSED)
+    return render(request, "initiatives/detail.html", {
+        "initiative": initiative, "consents": consents, "involved": [c for c in consents if c.involved],
+        "answered": sum(c.answer != Answer.PENDING for c in consents),
+        "mine": mine, "can_answer": can_answer,
+        "answer_form": AnswerForm(initial={"version": initiative.version}) if can_answer else None,
+        "can_change": _can_change(roles, initiative),
+        "can_withdraw": roles.delegate_city_id == initiative.proposing_city_id
+        and initiative.state == InitiativeState.PROPOSED,
+        "can_remind": roles.is_secretariat and initiative.state == InitiativeState.PROPOSED,
+        "decisions": list(initiative.decisions.all()),
+    })
+
+
+@login_required
+def initiative_propose(request):
+    roles = roles_of(request.user)
+    if not roles.is_delegate:
+        raise PermissionDenied
+    plan = ActionPlan.objects.current()
+    if plan is None:
+        return render(request, "actions/no_plan.html")
+    city = City.objects.get(pk=roles.delegate_city_id)
+    initial = {}
+    point_id = request.GET.get("point")
+    if point_id and point_id.isdigit():
+        initial["action_point"] = ActionPoint.objects.filter(pk=point_id, focus_area__plan=plan).first()
+    form = InitiativeForm(request.POST or None, initial=initial, plan=plan, cities=_member_cities(),
+                          proposing_city=city)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.initiative_propose(
+                user=request.user, plan=plan, action_point=form.cleaned_data["action_point"],
+                title=form.cleaned_data["title"], description=form.cleaned_data["description"],
+                start=form.cleaned_data["start"], end=form.cleaned_data["end"], costs=form.costs(),
+            )
+        except services.InitiativeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Initiative proposed; the cities involved have been asked."))
+            return redirect(initiative)
+    return render(request, "initiatives/form.html", {"form": form, "plan": plan, "city": city, "initiative": None})
+
+
+@login_required
+def initiative_edit(request, initiative_id):
+    roles = _network_roles(request)
+    initiative = selectors.initiative_detail(initiative_id)
+    if not _can_change(roles, initiative):
+        raise PermissionDenied
+    consents = {c.city_id: c for c in initiative.consents.all()}
+    cities = _member_cities()
+    initial = {"title": initiative.title, "description": initiative.description, "start": initiative.start,
+               "end": initiative.end, "version": initiative.version}
+    for city in cities:
+        consent = consents.get(city.pk)
+        if consent is not None and consent.involved:
+            initial[f"cost_{city.pk}"] = consent.expected_cost
+            initial[f"currency_{city.pk}"] = consent.currency
+    form = InitiativeForm(request.POST or None, initial=initial, cities=cities,
+                          proposing_city=initiative.proposing_city, with_action_point=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.initiative_change(
+                initiative=initiative, user=request.user, version=version, title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"], start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"], costs=form.costs(),
+            )
+        except services.InitiativeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Initiative saved. If its terms changed, the cities are asked again."))
+            return redirect(initiative)
+    return render(request, "initiatives/form.html", {
+        "form": form, "plan": initiative.plan, "city": initiative.proposing_city, "initiative": initiative,
+    })
+
+
+@login_required
+def initiative_answer(request, initiative_id):
+    roles = roles_of(request.user)
+    initiative = selectors.initiative_detail(initiative_id)
+    mine = next((c for c in initiative.consents.all() if c.city_id == roles.delegate_city_id), None)
+    if mine is None:
+        raise PermissionDenied
+    form = AnswerForm(request.POST or None, initial={"version": initiative.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_answer(
+                initiative=initiative, city=mine.city, user=request.user,
+                approve=form.cleaned_data["answer"] == "approve", comment=form.cleaned_data["comment"],
+                version=form.cleaned_data["version"],
+            )
+        except services.InitiativeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your city's answer is recorded."))
+        return redirect(initiative)
+    return redirect(initiative.get_absolute_url() + "#answer")
+
+
+@login_required
+@require_POST
+def initiative_withdraw(request, initiative_id):
+    initiative = get_object_or_404(Initiative, pk=initiative_id)
+    if roles_of(request.user).delegate_city_id != initiative.proposing_city_id:
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.initiative_withdraw(initiative=initiative, user=request.user,
+                                     comment=form.cleaned_data.get("comment", ""))
+    except services.InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The initiative is withdrawn."))
+    return redirect(initiative)
+
+
+@login_required
+@require_POST
+def initiative_remind(request, initiative_id):
+    if not roles_of(request.user).is_secretariat:
+        raise PermissionDenied
+    initiative = get_object_or_404(Initiative, pk=initiative_id)
+    try:
+        cities = services.initiative_remind(initiative=initiative, user=request.user)
+    except services.InitiativeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Reminded: %(cities)s.") % {"cities": ", ".join(map(str, cities)) or "–"})
+    return redirect("initiatives:overview" if request.POST.get("next") == "overview" else initiative)
