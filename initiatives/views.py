@@ -47,7 +47,6 @@ def overview(request):
         raise PermissionDenied
     return render(request, "initiatives/overview.html", {
         "initiatives": selectors.initiative_overview(state=InitiativeState.PROPOSED),
-        "decided": selectors.initiative_overview(state=None),
     })
 
 
