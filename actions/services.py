@@ -76,3 +76,26 @@ def plan_import(*, parsed: ParsedPlan, status: str | None = None) -> ImportResul
         f"action point {area}.{sequence}" for area, sequence in sorted(points)
     ]
     return result
+
+
+class ActionPointConflict(Exception):
+    def __init__(self, current):
+        self.current = current
+        super().__init__("The action point changed since it was opened.")
+
+
+@transaction.atomic
+def action_point_update(*, point: ActionPoint, version: int, status: str, coordinator_summary: str, user) -> ActionPoint:
+    """The coordinator's update of the overall status and summary; refused if someone saved in between."""
+    from django.db.models import F
+
+    updated = ActionPoint.objects.filter(pk=point.pk, version=version).update(
+        status=status, coordinator_summary=coordinator_summary, version=F("version") + 1,
+    )
+    if not updated:
+        raise ActionPointConflict(ActionPoint.objects.get(pk=point.pk))
+    point.refresh_from_db()
+    ActionPoint.history.bulk_history_create(
+        [point], update=True, default_user=user, default_change_reason="Coordinator's update",
+    )
+    return point

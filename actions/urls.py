@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.current_plan, name="home"),
     path("<int:plan_id>/", views.plan_detail, name="plan"),
     path("action-points/<int:point_id>/", views.action_point_detail, name="action_point"),
+    path("action-points/<int:point_id>/update/", views.action_point_update, name="action_point_update"),
+    path("action-points/<int:point_id>/history/", views.action_point_history, name="action_point_history"),
 ]

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="actions:home", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="reports:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
     path("plans/", include("actions.urls")),
     path("", include("reports.urls")),

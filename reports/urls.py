@@ -3,4 +3,13 @@ from django.urls import path
 from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("workspace/", views.home, name="home"),
+    path("cities/<slug:city_slug>/", views.workspace, name="workspace"),
+    path("reports/new/<int:point_id>/<int:period_id>/", views.report_open, name="open"),
+    path("reports/<int:report_id>/", views.report_detail, name="report"),
+    path("reports/<int:report_id>/history/", views.report_history, name="history"),
+    path("reports/<int:report_id>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("reports/<int:report_id>/evidence/<int:evidence_id>/remove/", views.evidence_remove,
+         name="evidence_remove"),
+]

@@ -1,0 +1,207 @@
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.models import ActionPlan, ActionPoint
+from baltmet.history import history_entries
+from cities.models import City
+from cities.roles import roles_of
+
+from . import permissions, selectors, services
+from .forms import ReportForm
+from .models import Evidence, ProgressReport, ReportingPeriod
+
+
+@login_required
+def home(request):
+    """Delegates, mayors and observers start in their city's workspace; the network roles at the plan."""
+    roles = roles_of(request.user)
+    city_id = roles.delegate_city_id or min(roles.city_ids, default=None)
+    if city_id is None:
+        return redirect("actions:home")
+    return redirect("reports:workspace", city_slug=City.objects.values_list("slug", flat=True).get(pk=city_id))
+
+
+@login_required
+def workspace(request, city_slug):
+    city = get_object_or_404(City, slug=city_slug)
+    roles = roles_of(request.user)
+    if not permissions.can_view_city(roles, city.pk):
+        raise PermissionDenied
+    plan = ActionPlan.objects.current()
+    if plan is None:
+        return render(request, "actions/no_plan.html")
+    periods = selectors.periods_of(plan)
+    period = _chosen_period(request, plan, periods)
+    context = {"city": city, "plan": plan, "periods": periods, "period": period, "roles": roles}
+    if period is not None:
+        context["rows"] = selectors.workspace_rows(city=city, period=period)
+        context["overdue_count"] = sum(row.overdue for row in context["rows"])
+        context["can_write"] = roles.delegate_city_id == city.pk and not period.is_closed
+    context.update(_workspace_extras(city, roles))
+    return render(request, "reports/workspace.html", context)
+
+
+def _chosen_period(request, plan, periods):
+    chosen = request.GET.get("period")
+    if chosen:
+        for period in periods:
+            if str(period.pk) == chosen:
+                return period
+        raise Http404(_("No such reporting period in this plan."))
+    return ReportingPeriod.objects.current(plan) if periods else None
+
+
+def _workspace_extras(city, roles):
+    """Tasks other parts of the portal put in the workspace (initiatives waiting for the city's answer)."""
+    try:
+        from initiatives.selectors import pending_consents_for_city
+    except ImportError:
+        return {}
+    if roles.delegate_city_id != city.pk:
+        return {}
+    return {"pending_consents": pending_consents_for_city(city=city)}
+
+
+@login_required
+def report_open(request, point_id, period_id):
+    """Open the delegate's own report on a point for a period: the existing one, or a new draft."""
+    point = get_object_or_404(
+        ActionPoint.objects.select_related("focus_area__plan", "coordinating_city").prefetch_related("partner_cities"),
+        pk=point_id,
+    )
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    roles = roles_of(request.user)
+    city_id = roles.delegate_city_id
+    if city_id is not None:
+        existing = ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period).first()
+        if existing:
+            return redirect("reports:report", report_id=existing.pk)
+    if not permissions.can_start_report(roles, point, period):
+        raise PermissionDenied
+    city = City.objects.get(pk=city_id)
+    submitting = request.POST.get("action") == "submit"
+    form = ReportForm(request.POST or None, request.FILES or None, submitting=submitting,
+                      initial={"version": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_start(point=point, city=city, period=period, user=request.user,
+                                           data=form.cleaned_data)
+        except services.ReportConflict as conflict:
+            messages.info(request, _("Your city's report on this action point was already started; here it is."))
+            return redirect("reports:report", report_id=conflict.current.pk)
+        _add_evidence(request, report, form)
+        if submitting:
+            services.report_submit(report=report, version=report.version, user=request.user)
+            messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
+        else:
+            messages.success(request, _("Draft saved. You can come back to it later."))
+        return redirect("reports:report", report_id=report.pk)
+    return render(request, "reports/report_form.html", {
+        "point": point, "period": period, "city": city, "form": form, "report": None,
+    })
+
+
+def _add_evidence(request, report, form):
+    data = form.cleaned_data
+    if data.get("evidence_url"):
+        services.evidence_add(report=report, user=request.user, url=data["evidence_url"],
+                              title=data.get("evidence_title", ""))
+    if data.get("evidence_file"):
+        services.evidence_add(report=report, user=request.user, upload=data["evidence_file"],
+                              title="" if data.get("evidence_url") else data.get("evidence_title", ""),
+                              content_type=form.evidence_content_type)
+
+
+@login_required
+def report_detail(request, report_id):
+    report = selectors.report_detail(report_id)
+    roles = roles_of(request.user)
+    if not permissions.can_view_report(roles, report):
+        raise PermissionDenied
+    editable = permissions.can_edit_report(roles, report)
+    form = conflict = None
+    if request.method == "POST":
+        if not editable:
+            if report.city_id == roles.delegate_city_id:
+                # e.g. the second click of a double-clicked submit: the first one already went through
+                messages.info(request, _("This report is %(state)s and can no longer be changed.")
+                              % {"state": report.get_state_display().lower()})
+                return redirect("reports:report", report_id=report.pk)
+            raise PermissionDenied
+        submitting = request.POST.get("action") == "submit"
+        form = ReportForm(request.POST, request.FILES, instance=report, submitting=submitting)
+        if form.is_valid():
+            version = form.cleaned_data["version"] or 0
+            _add_evidence(request, report, form)
+            try:
+                if submitting:
+                    services.report_submit(report=report, version=version, user=request.user, data=form.cleaned_data)
+                    messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
+                else:
+                    services.report_update(report=report, version=version, user=request.user, data=form.cleaned_data)
+                    messages.success(request, _("Draft saved."))
+                return redirect("reports:report", report_id=report.pk)
+            except services.ReportConflict as error:
+                conflict = error.current
+                data = request.POST.copy()
+                data["version"] = conflict.version
+                # A copy: validating the form writes its values into the instance, and the page
+                # must still show the saved version beside the unsaved one.
+                form = ReportForm(data, instance=copy.copy(conflict), submitting=submitting)
+                form.is_valid()
+            except services.ReportStateError as error:
+                messages.error(request, str(error))
+                return redirect("reports:report", report_id=report.pk)
+    elif editable:
+        form = ReportForm(instance=report, initial={"version": report.version})
+    return render(request, "reports/report_detail.html", {
+        "report": report, "point": report.action_point, "period": report.period, "city": report.city,
+        "form": form, "editable": editable, "conflict": conflict,
+        "can_review": permissions.can_review_report(roles, report),
+    })
+
+
+@login_required
+def report_history(request, report_id):
+    report = selectors.report_detail(report_id)
+    if not permissions.can_view_report(roles_of(request.user), report):
+        raise PermissionDenied
+    entries = history_entries(selectors.report_history(report), ProgressReport)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/report_history.html", {"report": report, "page": page})
+
+
+@login_required
+def evidence_download(request, report_id, evidence_id):
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id, report_id=report_id)
+    if not permissions.can_view_report(roles_of(request.user), evidence.report):
+        raise PermissionDenied
+    if not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.filename,
+                        content_type=evidence.content_type or "application/octet-stream")
+
+
+@login_required
+@require_POST
+def evidence_remove(request, report_id, evidence_id):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("report__period"), pk=evidence_id, report_id=report_id,
+    )
+    if not permissions.can_edit_report(roles_of(request.user), evidence.report):
+        raise PermissionDenied
+    services.evidence_remove(evidence=evidence, user=request.user)
+    messages.success(request, _("“%(evidence)s” was removed from the report.") % {"evidence": evidence})
+    return redirect("reports:report", report_id=report_id)

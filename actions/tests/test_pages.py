@@ -13,9 +13,11 @@ def test_anonymous_people_are_sent_to_log_in(plan, points, client):
         assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-def test_the_home_page_leads_to_the_current_plan(plan, alice, client_for):
-    response = client_for(alice).get("/", follow=True)
-
+def test_the_home_page_leads_a_delegate_to_their_city_and_the_network_roles_to_the_plan(
+    plan, alice, chair, client_for
+):
+    assert client_for(alice).get("/", follow=True).redirect_chain[-1][0] == "/cities/riga/"
+    response = client_for(chair).get("/", follow=True)
     assert response.redirect_chain[-1][0] == plan.get_absolute_url()
     assert plan.title in response.content.decode()
 

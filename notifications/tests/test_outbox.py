@@ -1,0 +1,75 @@
+import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from baltmet.celery import app as celery_app
+from notifications.models import OutboxMessage
+from notifications.services import outbox_send
+from notifications.tasks import sweep_outbox
+from reports.models import ProgressReport
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Point Celery at a port where no broker listens, as when Redis is stopped."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    celery_app._pool = None
+    yield
+    celery_app.conf.broker_url = previous
+    celery_app._pool = None
+
+
+def submit(client, report):
+    return client.post(reverse("reports:report", args=[report.pk]), {
+        "delivery_status": "on_track", "summary": "Done.", "next_steps": "", "version": report.version,
+        "action": "submit",
+    })
+
+
+def test_a_report_is_saved_and_its_email_sent_later_when_the_broker_is_down(
+    broker_down, assigned, periods, cities, alice, secretariat, client_for, django_capture_on_commit_callbacks,
+):
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H1"])
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client_for(alice), report)
+
+    assert response.status_code == 302
+    assert time.monotonic() - started < 15, "the request must not hang on the dead broker"
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None and not mail.outbox
+
+    OutboxMessage.objects.update(created="2000-01-01T00:00Z")  # older than the sweep's grace period
+    assert sweep_outbox() == 1
+
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert [m.to for m in mail.outbox] == [[secretariat.email]]
+
+
+def test_a_message_is_sent_once_however_often_it_is_asked_for(db, secretariat):
+    message = OutboxMessage.objects.create(kind="test", to=secretariat.email, subject="Hello", body_text="Hi")
+
+    results = [outbox_send(message_id=message.pk) for _ in range(3)]
+
+    assert results == [True, False, False]
+    assert len(mail.outbox) == 1
+
+
+def test_smtp_failures_are_recorded_and_retried_until_a_limit(db, settings, secretariat):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    message = OutboxMessage.objects.create(kind="test", to=secretariat.email, subject="Hello", body_text="Hi")
+
+    for _ in range(8):
+        assert outbox_send(message_id=message.pk) is False
+
+    message.refresh_from_db()
+    assert message.attempts == 8 and message.failed_at is not None
+    assert "ConnectionRefusedError" in message.last_error

@@ -1,0 +1,61 @@
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .evidence_files import EvidenceFileError, check_evidence_file
+from .models import ProgressReport
+
+
+class ReportForm(forms.ModelForm):
+    """The delegate's report, with optional evidence to add on the same save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    evidence_url = forms.URLField(
+        label=_("Add a link"), required=False, max_length=500, assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A web page that shows the work, e.g. a news item or a published report."),
+    )
+    evidence_title = forms.CharField(
+        label=_("Title of the link or file"), required=False, max_length=200,
+    )
+    evidence_file = forms.FileField(
+        label=_("Attach a file"), required=False,
+        help_text=_("PDF, DOCX, XLSX, PNG or JPEG, up to 10 MB."),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["delivery_status", "summary", "next_steps"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "next_steps": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "summary": _("What was done in this period, in a few sentences."),
+            "next_steps": _("What happens next, and who does it."),
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        self.fields["summary"].max_length = 10000
+        self.fields["next_steps"].max_length = 5000
+        self.evidence_content_type = ""
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if self.submitting and not summary:
+            raise forms.ValidationError(_("Write a summary of progress before submitting."))
+        return summary
+
+    def clean_next_steps(self):
+        return self.cleaned_data["next_steps"].strip()
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            try:
+                self.evidence_content_type = check_evidence_file(upload)
+            except EvidenceFileError as error:
+                raise forms.ValidationError(str(error)) from None
+        return upload

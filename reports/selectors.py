@@ -1,0 +1,84 @@
+"""Reads of progress reports shared by the workspace, the action point page and the history views."""
+
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from actions.models import ActionPlan, ActionPoint
+from cities.models import City
+
+from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
+
+DONE_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
+
+
+@dataclass
+class WorkspaceRow:
+    point: ActionPoint
+    report: ProgressReport | None
+    is_coordinator: bool
+    overdue: bool
+
+    @property
+    def state(self):
+        return self.report.state if self.report else "missing"
+
+
+def is_overdue(period: ReportingPeriod, report: ProgressReport | None, today=None) -> bool:
+    today = today or timezone.localdate()
+    return today > period.due_date and (report is None or report.state not in DONE_STATES)
+
+
+def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]:
+    """The city's action points in the period's plan with the city's report on each, overdue first."""
+    points = (
+        ActionPoint.objects.for_city(city).filter(focus_area__plan_id=period.plan_id)
+        .select_related("focus_area", "coordinating_city").order_by("focus_area__number", "sequence")
+    )
+    reports = {r.action_point_id: r for r in ProgressReport.objects.filter(city=city, period=period).order_by()}
+    today = timezone.localdate()
+    rows = [
+        WorkspaceRow(
+            point=point, report=reports.get(point.pk), is_coordinator=point.coordinating_city_id == city.pk,
+            overdue=is_overdue(period, reports.get(point.pk), today),
+        )
+        for point in points
+    ]
+    return sorted(rows, key=lambda row: not row.overdue)  # stable: keeps the plan's order within each group
+
+
+def periods_of(plan: ActionPlan) -> list[ReportingPeriod]:
+    return list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+
+
+def report_detail(report_id: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.select_related(
+            "action_point__focus_area__plan", "action_point__coordinating_city", "city", "period",
+            "submitted_by", "reviewed_by",
+        ).prefetch_related(
+            "action_point__partner_cities",
+            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
+        ),
+        pk=report_id,
+    )
+
+
+def approved_timeline(point: ActionPoint) -> list[ProgressReport]:
+    """Every city's approved reports on the point, period by period."""
+    return list(
+        ProgressReport.objects.filter(action_point=point, state=WorkflowState.APPROVED)
+        .select_related("city", "period").order_by("-period__start", "city__name")
+    )
+
+
+def last_reported(point: ActionPoint):
+    return ProgressReport.objects.filter(action_point=point, submitted_at__isnull=False).aggregate(
+        last=Max("submitted_at")
+    )["last"]
+
+
+def report_history(report: ProgressReport):
+    return report.history.select_related("history_user").order_by("history_date", "history_id")

@@ -1,0 +1,126 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.tests.factories import ActionPointFactory, FocusAreaFactory
+from reports.models import ProgressReport, ReportingPeriod, WorkflowState
+
+from .conftest import set_state
+
+
+def workspace(client, slug="riga", **params):
+    return client.get(reverse("reports:workspace", args=[slug]), params)
+
+
+def test_a_delegate_sees_the_points_their_city_coordinates_and_partners_in(assigned, period, alice, client_for, riga_report):
+    page = workspace(client_for(alice), period=period.pk).content.decode()
+
+    assert "Riga: your action points" in page
+    assert page.count('class="point-number"') == 2
+    assert ">1.3<" in page and ">2.1<" in page and ">1.1<" not in page
+    assert "Coordinator" in page and "Partner" in page
+    assert "Draft" in page and "Missing" in page
+    assert "31 Jul 2011" in page
+
+
+def test_overdue_reports_come_first_and_say_so_in_words(assigned, periods, alice, client_for, cities):
+    # 1.3 approved (not overdue), 2.1 missing (overdue, since 2011 is long past)
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H1"])
+    set_state(report, WorkflowState.APPROVED)
+
+    page = workspace(client_for(alice), period=periods["2011 H1"].pk).content.decode()
+
+    assert "1 report is overdue." in page
+    assert page.index(">2.1<") < page.index(">1.3<")
+    assert page.count("Overdue</strong>") == 1
+
+
+def test_a_returned_report_shows_the_reviewers_comment(riga_report, alice, client_for, period):
+    set_state(riga_report, WorkflowState.RETURNED)
+
+    page = workspace(client_for(alice), period=period.pk).content.decode()
+
+    assert "Returned" in page and "Please add figures." in page and "Correct" in page
+
+
+def test_the_workspace_defaults_to_the_current_period(assigned, periods, alice, client_for):
+    # Both periods are in the past: the last one that started is current.
+    page = workspace(client_for(alice)).content.decode()
+    assert "Reports for 2011 H2" in page
+
+
+def test_mayors_and_observers_read_but_cannot_write(assigned, period, mayor, observer, client_for):
+    for person in (mayor, observer):
+        response = workspace(client_for(person), period=period.pk)
+        assert response.status_code == 200
+        assert "Write report" not in response.content.decode()
+
+
+def test_other_cities_workspaces_are_refused(assigned, alice, mayor, client_for, cities):
+    assert workspace(client_for(alice), "tallinn").status_code == 403
+    assert workspace(client_for(mayor), "tallinn").status_code == 403
+
+
+def test_the_secretariat_and_chair_see_any_city(assigned, period, secretariat, chair, client_for):
+    for person in (secretariat, chair):
+        page = workspace(client_for(person), "tallinn", period=period.pk).content.decode()
+        assert "Tallinn: your action points" in page and "Write report" not in page
+
+
+def test_an_unknown_city_or_period_is_404(assigned, alice, client_for, period):
+    assert workspace(client_for(alice), "atlantis").status_code == 404
+    assert workspace(client_for(alice), period=999999).status_code == 404
+    assert workspace(client_for(alice), period="x").status_code == 404
+
+
+def test_anonymous_people_are_sent_to_log_in(assigned, client):
+    response = workspace(client)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _network(cities, points, periods):
+    area = FocusAreaFactory()
+    created = []
+    for n in range(points):
+        point = ActionPointFactory(focus_area=area, coordinating_city=cities["riga"] if n % 2 else cities["oslo"])
+        if n % 2 == 0:
+            point.partner_cities.set([cities["riga"], cities["tallinn"]])
+        created.append(point)
+    made = []
+    for n in range(periods):
+        year, half = 2011 + n // 2, n % 2
+        made.append(ReportingPeriod.objects.create(
+            plan=area.plan, label=f"{year} H{half + 1}", start=date(year, 1 + 6 * half, 1),
+            end=date(year, 6, 30) if half == 0 else date(year, 12, 31), due_date=date(year, 6 + 6 * half, 28),
+        ))
+    for period in made:
+        for point in created:
+            ProgressReport.objects.create(action_point=point, city=cities["riga"], period=period, summary="x")
+    return made[-1]
+
+
+@pytest.mark.parametrize("points, periods", [(5, 1), (50, 20)])
+def test_the_workspace_runs_constant_queries(points, periods, cities, alice, client_for):
+    period = _network(cities, points, periods)
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = workspace(client, period=period.pk)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="point-number"') == points
+    # session, user, city, roles, current plan, periods, points, reports, initiatives awaiting an answer
+    assert len(queries) == 9, "\n".join(q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize("points, periods", [(5, 1), (50, 20)])
+def test_the_report_page_runs_constant_queries(points, periods, cities, alice, client_for):
+    period = _network(cities, points, periods)
+    report = ProgressReport.objects.filter(city=cities["riga"], period=period).first()
+    client = client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports:report", args=[report.pk]))
+    assert response.status_code == 200
+    # session, user, report with its point/city/period, partner cities, evidence, roles
+    assert len(queries) == 6, "\n".join(q["sql"] for q in queries)
