@@ -4,6 +4,7 @@ from cities.roles import roles_of
 
 # The Secretariat runs the network: it may manage every record of these apps in the admin.
 SECRETARIAT_APPS = {"accounts", "cities", "actions", "reports", "notifications", "digests", "initiatives", "indicators",
+                    "dashboard",
                     "django_celery_beat"}
 
 

@@ -1,0 +1,48 @@
+"""The one gate in front of every Secretariat page.
+
+Anonymous people are sent to log in; everybody else who is not the Secretariat gets 403. The Chair
+may look at the pages marked `chair_may_view` (read-only: those views only answer GET and HEAD).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from cities.roles import roles_of
+
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def may_view(roles) -> bool:
+    return roles.is_secretariat or roles.is_chair
+
+
+def may_manage(roles) -> bool:
+    return roles.is_secretariat
+
+
+def secretariat_required(view=None, *, chair_may_view=False):
+    """Let the Secretariat through; the Chair too, read-only, when `chair_may_view`.
+
+    Puts the person's roles on `request.roles` and `request.can_manage` for the view and template.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            roles = roles_of(request.user)
+            allowed = may_manage(roles) or (
+                chair_may_view and request.method in SAFE_METHODS and may_view(roles)
+            )
+            if not allowed:
+                raise PermissionDenied
+            request.roles = roles
+            request.can_manage = may_manage(roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator

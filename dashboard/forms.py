@@ -1,0 +1,198 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from cities.models import City, Membership
+from reports.models import ReportingPeriod, WorkflowState
+
+from .models import INVITABLE_ROLES, Invitation
+
+ANY = [("", _("Any"))]
+
+
+class ReportFilterForm(forms.Form):
+    """The filters shared by the dashboard, the queue, the reports list and the exports. A GET form,
+    so every view can be bookmarked and shared; a wrong value is reported beside its field and ignored."""
+
+    plan = forms.ModelChoiceField(ActionPlan.objects.order_by("-first_year"), label=_("Plan"), required=False,
+                                  empty_label=_("Current plan"))
+    period = forms.ModelChoiceField(ReportingPeriod.objects.none(), label=_("Reporting period"), required=False)
+    focus_area = forms.ModelChoiceField(FocusArea.objects.none(), label=_("Focus area"), required=False,
+                                        empty_label=_("All"))
+    city = forms.ModelChoiceField(City.objects.order_by("name"), label=_("City"), required=False, empty_label=_("All"))
+    delivery_status = forms.ChoiceField(choices=ANY + list(DeliveryStatus.choices), label=_("Delivery status"),
+                                        required=False)
+    state = forms.ChoiceField(choices=ANY + list(WorkflowState.choices), label=_("Workflow state"), required=False)
+
+    def __init__(self, data, *, period_empty_label=_("All"), fields=None):
+        super().__init__(data)
+        self.plan = self._chosen_plan(data)
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(plan=self.plan).order_by("start")
+        self.fields["period"].empty_label = period_empty_label
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(plan=self.plan).order_by("number")
+        if fields is not None:
+            for name in list(self.fields):
+                if name not in fields:
+                    del self.fields[name]
+
+    @staticmethod
+    def _chosen_plan(data):
+        value = (data or {}).get("plan")
+        plan = None
+        if value and str(value).isdigit():
+            plan = ActionPlan.objects.filter(pk=value).first()
+        return plan or ActionPlan.objects.current()
+
+    def filters(self) -> dict:
+        """The valid filters, with the plan always set (the current plan unless another is chosen)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        valid = {name: data.get(name) for name in self.fields if name not in self.errors}
+        valid["plan"] = self.plan
+        for name in ("period", "focus_area", "city"):
+            valid.setdefault(name, None)
+        for name in ("delivery_status", "state"):
+            valid[name] = valid.get(name) or ""
+        return valid
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the delegate"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required when you return the report; optional when you approve it."),
+    )
+
+
+class ReturnForm(ReviewForm):
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Say what needs to change: a comment is required to return a report."))
+        return comment
+
+
+class PointCitiesForm(forms.ModelForm):
+    class Meta:
+        model = ActionPoint
+        fields = ["coordinating_city", "partner_cities"]
+        widgets = {"partner_cities": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = City.objects.order_by("name")
+        self.fields["coordinating_city"].queryset = cities
+        self.fields["partner_cities"].queryset = cities
+        self.fields["partner_cities"].required = False
+
+    def clean(self):
+        data = super().clean()
+        coordinator = data.get("coordinating_city")
+        if coordinator is not None and coordinator in (data.get("partner_cities") or []):
+            self.add_error("partner_cities", _("The coordinating city cannot also be a partner city."))
+        return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "start", "end", "due_date"]
+        widgets = {"start": DateInput, "end": DateInput, "due_date": DateInput}
+
+
+class SuccessorPlanForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new plan"), max_length=200)
+    first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=1990, max_value=2100)
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if ActionPlan.objects.filter(title__iexact=title).exists():
+            raise forms.ValidationError(_("A plan with this title already exists."))
+        return title
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
+            self.add_error("last_year", _("The last year cannot come before the first year."))
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "city"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.order_by("name")
+        self.fields["city"].help_text = _("Leave empty for the Secretariat and the Chair.")
+
+
+class PeopleFilterForm(forms.Form):
+    never_logged_in = forms.BooleanField(label=_("Only people who have never logged in"), required=False)
+    city = forms.ModelChoiceField(City.objects.order_by("name"), label=_("City"), required=False, empty_label=_("All"))
+    role = forms.ChoiceField(choices=ANY + list(Membership._meta.get_field("role").choices), label=_("Role"),
+                             required=False)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "first_name", "last_name", "role", "city", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = INVITABLE_ROLES
+        self.fields["city"].queryset = City.objects.filter(left__isnull=True).order_by("name")
+        self.fields["language"].help_text = _("The invitation email is written in this language.")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("Somebody with this email already has an account; change their role on their page.")
+            )
+        return email
+
+    def _post_clean(self):
+        # The token and expiry are the service's business; only the fields above are checked here.
+        pass
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.fields["first_name"].initial = invitation.first_name
+        self.fields["last_name"].initial = invitation.last_name
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = get_user_model()(
+                username=self.invitation.email, email=self.invitation.email,
+                first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

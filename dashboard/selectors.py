@@ -1,0 +1,363 @@
+"""Reads for the Secretariat's pages. Every function runs a fixed number of queries, whatever the
+number of reports, so the dashboard stays fast as years of reports pile up."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models.functions import RowNumber
+from django.db.models.expressions import Window
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from cities.models import City, Membership, Role
+from reports.models import ProgressReport, ReportingPeriod, WorkflowState
+
+# A report counts as "reported" once it has been sent in and not sent back.
+REPORTED_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
+COUNTED_STATUSES = (DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED, DeliveryStatus.COMPLETED)
+STALE_AFTER_PERIODS = 2
+
+
+@dataclass
+class Cell:
+    city: City
+    status: str | None = None
+    status_label: str = ""
+    period_label: str = ""
+    is_coordinator: bool = False
+    is_partner: bool = False
+
+
+@dataclass
+class Row:
+    point: ActionPoint
+    cells: list
+    last_reported: object = None
+    is_stale: bool = False
+
+
+@dataclass
+class AreaBlock:
+    area: FocusArea
+    rows: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def count_items(self):
+        return [(status, DeliveryStatus(status).label, self.counts.get(status, 0)) for status in COUNTED_STATUSES]
+
+
+@dataclass
+class CityShare:
+    city: City
+    expected: int
+    submitted: int
+
+    @property
+    def percent(self):
+        return round(100 * self.submitted / self.expected) if self.expected else None
+
+
+@dataclass
+class MissingForCity:
+    city: City
+    points: list
+    overdue: bool
+
+
+# Plans, periods, points ---------------------------------------------------------------------------------
+
+
+def plan_points(plan: ActionPlan, focus_area: FocusArea | None = None):
+    points = (
+        ActionPoint.objects.filter(focus_area__plan=plan)
+        .select_related("focus_area", "coordinating_city")
+        .prefetch_related(Prefetch("partner_cities", queryset=City.objects.order_by("name")))
+        .order_by("focus_area__number", "sequence")
+    )
+    if focus_area is not None:
+        points = points.filter(focus_area=focus_area)
+    return list(points)
+
+
+def member_cities(city: City | None = None):
+    if city is not None:
+        return [city]
+    return list(City.objects.filter(left__isnull=True).order_by("name"))
+
+
+def plan_periods(plan: ActionPlan):
+    return list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+
+
+def assigned_pairs(points) -> set[tuple[int, int]]:
+    """(point id, city id) for every city that coordinates or partners in a point."""
+    pairs = set()
+    for point in points:
+        if point.coordinating_city_id:
+            pairs.add((point.pk, point.coordinating_city_id))
+        pairs.update((point.pk, city.pk) for city in point.partner_cities.all())
+    return pairs
+
+
+def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
+    """{(point id, city id): (delivery status, period label)} from each city's latest reported
+    report on each point, in `period` or before it."""
+    reports = ProgressReport.objects.filter(period__plan=plan, state__in=REPORTED_STATES)
+    if period is not None:
+        reports = reports.filter(period__start__lte=period.start)
+    reports = reports.annotate(
+        rank=Window(RowNumber(), partition_by=[F("action_point_id"), F("city_id")], order_by=F("period__start").desc())
+    ).filter(rank=1)
+    return {
+        (point_id, city_id): (status, label)
+        for point_id, city_id, status, label in reports.values_list(
+            "action_point_id", "city_id", "delivery_status", "period__label"
+        )
+    }
+
+
+def reported_pairs(period: ReportingPeriod) -> set[tuple[int, int]]:
+    return set(
+        ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES).values_list("action_point_id", "city_id")
+    )
+
+
+def missing_reports(points, cities, period: ReportingPeriod | None, today=None) -> list[MissingForCity]:
+    """Per city, the assigned points with no submitted or approved report for the period."""
+    if period is None:
+        return []
+    today = today or timezone.localdate()
+    reported = reported_pairs(period)
+    by_city = {city.pk: city for city in cities}
+    missing = defaultdict(list)
+    for point in points:
+        for point_id, city_id in sorted(assigned_pairs([point])):
+            if city_id in by_city and (point_id, city_id) not in reported:
+                missing[city_id].append(point)
+    overdue = period.due_date < today
+    return [
+        MissingForCity(city=by_city[city_id], points=missing[city_id], overdue=overdue)
+        for city_id in sorted(missing, key=lambda pk: by_city[pk].name)
+    ]
+
+
+# The dashboard -------------------------------------------------------------------------------------------
+
+
+def status_history(plan: ActionPlan, periods) -> list[dict]:
+    """For each period, how many reported reports gave each delivery status."""
+    counts = defaultdict(Counter)
+    rows = (
+        ProgressReport.objects.filter(period__plan=plan, state__in=REPORTED_STATES)
+        .values("period_id", "delivery_status").annotate(n=Count("id")).order_by()
+    )
+    for row in rows:
+        counts[row["period_id"]][row["delivery_status"]] = row["n"]
+    return [
+        {
+            "period": period,
+            "counts": [(status, label, counts[period.pk].get(status, 0)) for status, label in DeliveryStatus.choices],
+            "total": sum(counts[period.pk].values()),
+        }
+        for period in periods
+    ]
+
+
+def freshness(plan: ActionPlan, periods, period: ReportingPeriod | None):
+    """When each point was last reported on, and the points with an approved report in the last
+    two periods up to `period` (None until two periods have begun). One query whatever the case."""
+    recent = [p for p in periods if period is None or p.start <= period.start][-STALE_AFTER_PERIODS:]
+    window = Q(state=WorkflowState.APPROVED)
+    if recent:
+        window &= Q(period__start__gte=recent[0].start, period__start__lte=recent[-1].start)
+    rows = (
+        ProgressReport.objects.filter(action_point__focus_area__plan=plan)
+        .values("action_point_id").order_by()
+        .annotate(last=Max("submitted_at"), approved=Count("id", filter=window))
+    )
+    last, fresh = {}, set()
+    for row in rows:
+        if row["last"] is not None:
+            last[row["action_point_id"]] = row["last"]
+        if row["approved"]:
+            fresh.add(row["action_point_id"])
+    return last, (fresh if len(recent) == STALE_AFTER_PERIODS else None)
+
+
+def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=None, city=None) -> dict:
+    points = plan_points(plan, focus_area)
+    cities = member_cities(city)
+    periods = plan_periods(plan)
+    latest = latest_statuses(plan, period)
+    last_reported, fresh = freshness(plan, periods, period)
+    labels = dict(DeliveryStatus.choices)
+
+    areas = {}
+    for point in points:
+        block = areas.get(point.focus_area_id)
+        if block is None:
+            block = areas[point.focus_area_id] = AreaBlock(area=point.focus_area, counts=Counter())
+        partners = {c.pk for c in point.partner_cities.all()}
+        cells = []
+        for member in cities:
+            status, label = latest.get((point.pk, member.pk), (None, ""))
+            cells.append(Cell(
+                city=member, status=status, status_label=labels.get(status, ""), period_label=label,
+                is_coordinator=member.pk == point.coordinating_city_id, is_partner=member.pk in partners,
+            ))
+            if status:
+                block.counts[status] += 1
+        block.rows.append(Row(
+            point=point, cells=cells, last_reported=last_reported.get(point.pk),
+            is_stale=fresh is not None and point.pk not in fresh,
+        ))
+
+    shares = []
+    if period is not None:
+        assigned = assigned_pairs(points)
+        reported = reported_pairs(period) & assigned
+        expected, submitted = Counter(c for _p, c in assigned), Counter(c for _p, c in reported)
+        shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk]) for member in cities]
+
+    return {
+        "areas": list(areas.values()),
+        "cities": cities,
+        "periods": periods,
+        "shares": shares,
+        "history": status_history(plan, periods),
+        "stale_count": sum(1 for block in areas.values() for row in block.rows if row.is_stale),
+        "missing": missing_reports(points, cities, period),
+        "queue_count": ProgressReport.objects.filter(state=WorkflowState.SUBMITTED, period__plan=plan).count(),
+    }
+
+
+# Reports lists -------------------------------------------------------------------------------------------
+
+
+def reports_filtered(*, plan=None, period=None, focus_area=None, city=None, delivery_status="", state=""):
+    reports = ProgressReport.objects.select_related(
+        "action_point__focus_area__plan", "city", "period", "submitted_by", "reviewed_by"
+    )
+    if plan is not None:
+        reports = reports.filter(period__plan=plan)
+    if period is not None:
+        reports = reports.filter(period=period)
+    if focus_area is not None:
+        reports = reports.filter(action_point__focus_area=focus_area)
+    if city is not None:
+        reports = reports.filter(city=city)
+    if delivery_status:
+        reports = reports.filter(delivery_status=delivery_status)
+    if state:
+        reports = reports.filter(state=state)
+    return reports.order_by(
+        "period__start", "action_point__focus_area__number", "action_point__sequence", "city__name", "pk"
+    )
+
+
+def review_queue(**filters):
+    """Submitted reports, the longest waiting first."""
+    filters["state"] = WorkflowState.SUBMITTED
+    return reports_filtered(**filters).order_by("submitted_at", "pk")
+
+
+def report_for_review(report_id: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.select_related(
+            "action_point__focus_area__plan", "action_point__coordinating_city", "action_point__continues",
+            "city", "period", "submitted_by", "reviewed_by",
+        ).prefetch_related("evidence"),
+        pk=report_id,
+    )
+
+
+def previous_report(report: ProgressReport) -> tuple[ReportingPeriod | None, ProgressReport | None]:
+    """The same city's report on the same point for the period before; in the plan's first period,
+    its latest report on the point this one continues."""
+    previous_period = (
+        ReportingPeriod.objects.filter(plan_id=report.period.plan_id, start__lt=report.period.start)
+        .order_by("-start").first()
+    )
+    reports = ProgressReport.objects.select_related("period", "action_point__focus_area").prefetch_related("evidence")
+    if previous_period is not None:
+        found = reports.filter(action_point_id=report.action_point_id, city_id=report.city_id,
+                               period=previous_period).first()
+        return previous_period, found
+    if report.action_point.continues_id:
+        found = reports.filter(action_point_id=report.action_point.continues_id, city_id=report.city_id) \
+            .order_by("-period__start").first()
+        return (found.period if found else None), found
+    return None, None
+
+
+def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict:
+    """Each action point with its cities, statuses and the period's approved summaries."""
+    points = plan_points(plan)
+    reports = defaultdict(list)
+    if period is not None:
+        for report in (
+            ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES)
+            .select_related("city").order_by("city__name")
+        ):
+            reports[report.action_point_id].append(report)
+    areas = []
+    for point in points:
+        if not areas or areas[-1]["area"].pk != point.focus_area_id:
+            areas.append({"area": point.focus_area, "points": []})
+        point_reports = reports.get(point.pk, [])
+        areas[-1]["points"].append({
+            "point": point,
+            "reports": point_reports,
+            "approved": [r for r in point_reports if r.state == WorkflowState.APPROVED and r.summary.strip()],
+        })
+    return {"plan": plan, "period": period, "areas": areas, "generated": timezone.now()}
+
+
+# People --------------------------------------------------------------------------------------------------
+
+
+def people(*, never_logged_in=False, include_inactive=True, city=None, role=""):
+    users = get_user_model().objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("city").order_by("role", "city__name"))
+    ).order_by("last_name", "first_name", "username")
+    if never_logged_in:
+        users = users.filter(last_login__isnull=True)
+    if not include_inactive:
+        users = users.filter(is_active=True)
+    if city is not None:
+        users = users.filter(memberships__city=city)
+    if role:
+        users = users.filter(memberships__role=role)
+    if city is not None or role:
+        users = users.distinct()
+    return users
+
+
+def delegates_by_city(city_ids) -> dict[int, list]:
+    found = defaultdict(list)
+    for membership in Membership.objects.filter(
+        role=Role.DELEGATE, city_id__in=city_ids, user__is_active=True
+    ).select_related("user").order_by("user_id"):
+        found[membership.city_id].append(membership.user)
+    return found
+
+
+def person(user_id: int):
+    return get_object_or_404(
+        get_user_model().objects.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("city").order_by("role", "city__name"))
+        ),
+        pk=user_id,
+    )
+
+
+def plans_with_counts():
+    return ActionPlan.objects.annotate(
+        n_points=Count("focus_areas__action_points", distinct=True),
+        n_periods=Count("periods", distinct=True),
+    ).select_related("predecessor").order_by("-first_year")
+

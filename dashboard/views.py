@@ -1,0 +1,434 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from actions.models import ActionPlan, ActionPoint
+from cities.models import Membership
+from reports import services as report_services
+from reports.models import ReportingPeriod, WorkflowState
+from reports.permissions import can_review_report
+
+from . import exports, selectors, services
+from .access import secretariat_required
+from .charts import status_chart
+from .forms import (
+    AcceptInvitationForm, InvitationForm, MembershipForm, PeopleFilterForm, PeriodForm, PointCitiesForm,
+    ReportFilterForm, ReturnForm, ReviewForm, SuccessorPlanForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, items, size=PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _no_plan(request):
+    return render(request, "dashboard/no_plan.html", status=200)
+
+
+# The dashboard and its lists ---------------------------------------------------------------------------
+
+
+@secretariat_required(chair_may_view=True)
+def home(request):
+    form = ReportFilterForm(request.GET, period_empty_label=_("Current period"),
+                            fields=["plan", "period", "focus_area", "city"])
+    filters = form.filters()
+    plan = filters["plan"]
+    if plan is None:
+        return _no_plan(request)
+    period = filters["period"] or ReportingPeriod.objects.current(plan)
+    data = selectors.dashboard(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"])
+    return render(request, "dashboard/home.html", {
+        "form": form, "plan": plan, "period": period, **data, "chart": status_chart(data["history"]),
+        "query": _query_without_page(request), "today": timezone.localdate(),
+    })
+
+
+@secretariat_required(chair_may_view=True)
+def queue(request):
+    form = ReportFilterForm(request.GET, fields=["plan", "period", "focus_area", "city", "delivery_status"])
+    filters = form.filters()
+    filters.pop("state", None)
+    page = _page(request, selectors.review_queue(**filters))
+    return render(request, "dashboard/queue.html", {
+        "form": form, "plan": filters["plan"], "page": page, "query": _query_without_page(request),
+    })
+
+
+@secretariat_required(chair_may_view=True)
+def report_list(request):
+    form = ReportFilterForm(request.GET)
+    filters = form.filters()
+    page = _page(request, selectors.reports_filtered(**filters))
+    return render(request, "dashboard/reports.html", {
+        "form": form, "plan": filters["plan"], "page": page, "query": _query_without_page(request),
+    })
+
+
+def _filename(plan, extension):
+    stamp = timezone.localdate().isoformat()
+    return f"baltmet-reports-{plan.first_year if plan else 'all'}-{stamp}.{extension}"
+
+
+@secretariat_required(chair_may_view=True)
+def export_csv(request):
+    filters = ReportFilterForm(request.GET).filters()
+    response = HttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters["plan"], "csv")}"'
+    return response
+
+
+@secretariat_required(chair_may_view=True)
+def export_xlsx(request):
+    filters = ReportFilterForm(request.GET).filters()
+    response = HttpResponse(
+        exports.reports_xlsx(selectors.reports_filtered(**filters)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters["plan"], "xlsx")}"'
+    return response
+
+
+def _progress_context(request):
+    form = ReportFilterForm(request.GET, period_empty_label=_("Current period"), fields=["plan", "period"])
+    filters = form.filters()
+    plan = filters["plan"]
+    if plan is None:
+        return form, None
+    period = filters["period"] or ReportingPeriod.objects.current(plan)
+    return form, selectors.progress_report(plan=plan, period=period)
+
+
+@secretariat_required(chair_may_view=True)
+def progress_report(request):
+    form, context = _progress_context(request)
+    if context is None:
+        return _no_plan(request)
+    return render(request, "dashboard/progress_report.html", {**context, "form": form,
+                                                              "query": _query_without_page(request)})
+
+
+@secretariat_required(chair_may_view=True)
+def progress_report_pdf(request):
+    _form, context = _progress_context(request)
+    if context is None:
+        return _no_plan(request)
+    response = HttpResponse(exports.progress_report_pdf(context), content_type="application/pdf")
+    name = f"baltmet-progress-{context['period'].label if context['period'] else context['plan'].first_year}"
+    response["Content-Disposition"] = f'attachment; filename="{name.replace(" ", "-")}.pdf"'
+    return response
+
+
+# Review --------------------------------------------------------------------------------------------------
+
+
+def _review_page(request, report, *, approve_form=None, return_form=None, status=200):
+    previous_period, previous = selectors.previous_report(report)
+    can_review = request.can_manage and can_review_report(request.roles, report)
+    return render(request, "dashboard/review.html", {
+        "report": report, "previous": previous, "previous_period": previous_period, "can_review": can_review,
+        "approve_form": approve_form or ReviewForm(prefix="approve"),
+        "return_form": return_form or ReturnForm(prefix="return"),
+        "next": _safe_next(request),
+    }, status=status)
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith("/secretariat/") else ""
+
+
+@secretariat_required(chair_may_view=True)
+def review(request, report_id):
+    report = selectors.report_for_review(report_id)
+    if report.state == WorkflowState.DRAFT:
+        # A draft is the city's working copy; the Secretariat sees it once it is submitted.
+        messages.info(request, _("This report is still a draft of the city."))
+    return _review_page(request, report)
+
+
+@secretariat_required
+@require_POST
+def approve(request, report_id):
+    report = selectors.report_for_review(report_id)
+    form = ReviewForm(request.POST, prefix="approve")
+    if not form.is_valid():
+        return _review_page(request, report, approve_form=form, status=400)
+    try:
+        report_services.report_approve(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
+    except report_services.ReportStateError as error:
+        messages.error(request, str(error))
+        return redirect("dashboard:review", report.pk)
+    messages.success(request, _("Report %(report)s approved; the delegates have been emailed.") % {"report": report})
+    return redirect(_safe_next(request) or reverse("dashboard:queue"))
+
+
+@secretariat_required
+@require_POST
+def return_report(request, report_id):
+    report = selectors.report_for_review(report_id)
+    form = ReturnForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return _review_page(request, report, return_form=form, status=400)
+    try:
+        report_services.report_return(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
+    except report_services.ReportStateError as error:
+        messages.error(request, str(error))
+        return redirect("dashboard:review", report.pk)
+    messages.success(request, _("Report %(report)s returned to the city with your comment.") % {"report": report})
+    return redirect(_safe_next(request) or reverse("dashboard:queue"))
+
+
+@secretariat_required
+@require_POST
+def remind(request):
+    plan = get_object_or_404(ActionPlan, pk=request.POST.get("plan"))
+    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period"), plan=plan)
+    city_ids = [int(pk) for pk in request.POST.getlist("city") if pk.isdigit()] or None
+    sent = services.reminders_send(plan=plan, period=period, sender=request.user, city_ids=city_ids)
+    if sent:
+        messages.success(request, _("%(count)s reminder emails are on their way.") % {"count": sent})
+    else:
+        messages.info(request, _("Nobody to remind: no delegate with an email address owes a report."))
+    return redirect(f"{reverse('dashboard:home')}?plan={plan.pk}&period={period.pk}")
+
+
+# Running the plan ----------------------------------------------------------------------------------------
+
+
+@secretariat_required
+def plans(request):
+    return render(request, "dashboard/plans.html", {"plans": selectors.plans_with_counts()})
+
+
+@secretariat_required
+def plan_manage(request, plan_id):
+    plan = get_object_or_404(ActionPlan, pk=plan_id)
+    return render(request, "dashboard/plan_manage.html", {
+        "plan": plan, "points": selectors.plan_points(plan), "periods": selectors.plan_periods(plan),
+        "period_form": PeriodForm(), "has_successor": ActionPlan.objects.filter(predecessor=plan).exists(),
+    })
+
+
+@secretariat_required
+def plan_successor(request, plan_id):
+    plan = get_object_or_404(ActionPlan, pk=plan_id)
+    years = plan.last_year - plan.first_year + 1
+    form = SuccessorPlanForm(request.POST or None, initial={
+        "first_year": plan.last_year + 1, "last_year": plan.last_year + years,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = services.plan_start_successor(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft plan %(plan)s started from %(old)s.") % {"plan": successor, "old": plan})
+            return redirect("dashboard:plan", successor.pk)
+    return render(request, "dashboard/plan_successor.html", {"plan": plan, "form": form})
+
+
+@secretariat_required
+def point_cities(request, point_id):
+    point = get_object_or_404(ActionPoint.objects.select_related("focus_area__plan"), pk=point_id)
+    form = PointCitiesForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
+                              partner_cities=form.cleaned_data["partner_cities"], user=request.user)
+        messages.success(request, _("Cities of action point %(number)s saved.") % {"number": point.number})
+        return redirect("dashboard:plan", point.focus_area.plan_id)
+    return render(request, "dashboard/point_cities.html", {"point": point, "form": form})
+
+
+@secretariat_required
+def period_add(request, plan_id):
+    plan = get_object_or_404(ActionPlan, pk=plan_id)
+    return _period_form(request, plan, ReportingPeriod(plan=plan))
+
+
+@secretariat_required
+def period_edit(request, period_id):
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_id)
+    return _period_form(request, period.plan, period)
+
+
+def _period_form(request, plan, period):
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        services.period_save(period=form.instance, user=request.user)
+        messages.success(request, _("Reporting period %(label)s saved.") % {"label": form.instance.label})
+        return redirect("dashboard:plan", plan.pk)
+    return render(request, "dashboard/period_form.html", {"plan": plan, "period": period, "form": form})
+
+
+@secretariat_required
+@require_POST
+def period_close(request, period_id):
+    return _period_set_closed(request, period_id, closed=True)
+
+
+@secretariat_required
+@require_POST
+def period_open(request, period_id):
+    return _period_set_closed(request, period_id, closed=False)
+
+
+def _period_set_closed(request, period_id, *, closed):
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    period = services.period_set_closed(period=period, closed=closed, user=request.user)
+    if closed:
+        messages.success(request, _("Period %(label)s is closed: its reports are locked.") % {"label": period.label})
+    else:
+        messages.success(request, _("Period %(label)s is open again.") % {"label": period.label})
+    return redirect("dashboard:plan", period.plan_id)
+
+
+# People --------------------------------------------------------------------------------------------------
+
+
+@secretariat_required
+def people(request):
+    form = PeopleFilterForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    page = _page(request, selectors.people(
+        never_logged_in=data.get("never_logged_in", False), city=data.get("city"), role=data.get("role", ""),
+    ), size=50)
+    from .models import Invitation
+
+    return render(request, "dashboard/people.html", {
+        "form": form, "page": page, "query": _query_without_page(request),
+        "invitations": Invitation.objects.usable().select_related("city", "invited_by")[:50],
+    })
+
+
+@secretariat_required
+def person_detail(request, user_id):
+    person = selectors.person(user_id)
+    return render(request, "dashboard/person.html", {
+        "person": person,
+        "membership_forms": [(m, MembershipForm(instance=m, prefix=f"m{m.pk}")) for m in person.memberships.all()],
+        "add_form": MembershipForm(prefix="add"),
+    })
+
+
+def _person_page_with_error(request, person, form, membership=None):
+    messages.error(request, _("The role was not saved; see the errors below."))
+    forms_ = []
+    for m in person.memberships.all():
+        forms_.append((m, form if membership is not None and m.pk == membership.pk else MembershipForm(
+            instance=m, prefix=f"m{m.pk}")))
+    return render(request, "dashboard/person.html", {
+        "person": person, "membership_forms": forms_,
+        "add_form": form if membership is None else MembershipForm(prefix="add"),
+    }, status=400)
+
+
+@secretariat_required
+@require_POST
+def membership_add(request, user_id):
+    person = selectors.person(user_id)
+    form = MembershipForm(request.POST, prefix="add", instance=Membership(user=person))
+    if not form.is_valid():
+        return _person_page_with_error(request, person, form)
+    services.membership_add(person=person, role=form.cleaned_data["role"], city=form.cleaned_data["city"],
+                            user=request.user)
+    messages.success(request, _("Role added."))
+    return redirect("dashboard:person", person.pk)
+
+
+@secretariat_required
+@require_POST
+def membership_change(request, membership_id):
+    membership = get_object_or_404(Membership, pk=membership_id)
+    person = selectors.person(membership.user_id)
+    form = MembershipForm(request.POST, prefix=f"m{membership.pk}", instance=membership)
+    if not form.is_valid():
+        return _person_page_with_error(request, person, form, membership)
+    services.membership_change(membership=form.instance, role=form.cleaned_data["role"],
+                               city=form.cleaned_data["city"], user=request.user)
+    messages.success(request, _("Role changed."))
+    return redirect("dashboard:person", person.pk)
+
+
+@secretariat_required
+@require_POST
+def membership_remove(request, membership_id):
+    membership = get_object_or_404(Membership, pk=membership_id)
+    services.membership_remove(membership=membership, user=request.user)
+    messages.success(request, _("Role removed."))
+    return redirect("dashboard:person", membership.user_id)
+
+
+@secretariat_required
+@require_POST
+def person_deactivate(request, user_id):
+    return _person_set_active(request, user_id, active=False)
+
+
+@secretariat_required
+@require_POST
+def person_activate(request, user_id):
+    return _person_set_active(request, user_id, active=True)
+
+
+def _person_set_active(request, user_id, *, active):
+    person = selectors.person(user_id)
+    try:
+        services.person_set_active(person=person, active=active, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if active:
+            messages.success(request, _("%(person)s can log in again.") % {"person": person})
+        else:
+            messages.success(request, _("%(person)s is deactivated; what they wrote stays.") % {"person": person})
+    return redirect("dashboard:person", person.pk)
+
+
+@secretariat_required
+def invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_send(invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("dashboard:people")
+    return render(request, "dashboard/invite.html", {"form": form})
+
+
+def invitation_accept(request, token):
+    """Public: the invitee has no account yet. The token is the only key."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid:
+        return render(request, "dashboard/invitation_invalid.html", status=410)
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"],
+                                       first_name=form.cleaned_data["first_name"],
+                                       last_name=form.cleaned_data["last_name"])
+        except services.InvitationInvalid:
+            return render(request, "dashboard/invitation_invalid.html", status=410)
+        messages.success(request, _("Your account is ready. Log in with your email address and new password."))
+        return redirect("login")
+    return render(request, "dashboard/invitation_accept.html", {"invitation": invitation, "form": form})
