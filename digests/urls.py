@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "digests"
-urlpatterns = []
+urlpatterns = [
+    path("", views.deliveries, name="deliveries"),
+    path("preview/", views.preview, name="preview"),
+    path("preview/<int:user_id>/email.html", views.preview_html, name="preview_html"),
+    path("send-now/", views.send_now, name="send_now"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,23 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeliveryKind, DeliveryStatus, Frequency
+
+
+class PreferencesForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How often would you like the digest?"), choices=Frequency.choices, widget=forms.RadioSelect,
+    )
+
+
+class RecipientForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient"),
+        queryset=get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username"),
+    )
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + DeliveryStatus.choices)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + DeliveryKind.choices)

@@ -1,0 +1,280 @@
+"""Digest content, the engine's bookkeeping, pages, signed links and the command (no broker needed)."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import ActionPoint, DeliveryStatus
+from cities.models import Role
+from cities.services import membership_grant
+from cities.tests.factories import UserFactory
+from digests import selectors, services
+from digests.models import DeliveryKind, DigestDelivery, DigestSubscription, Frequency, ReminderItem
+from reports.models import ProgressReport, WorkflowState
+
+from .factories import DigestSubscriptionFactory
+from .helpers import approved_report, due_periods, mayors_with_points
+
+
+@pytest.fixture
+def network(plan, cities):
+    return mayors_with_points(plan)
+
+
+def test_it_summarises_the_city_part_of_the_plan(network, plan, secretariat):
+    riga = next(city for city in network if city.slug == "riga")
+    mayor, point = network[riga]
+    periods = due_periods(plan)
+    approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat)
+
+    digest = selectors.digest_build(recipient=mayor, since=timezone.now() - timedelta(days=31))
+
+    assert [city.name for city in digest.cities] == ["Riga"]
+    assert [line.point for line in digest.points] == [point]
+    assert ("status", "Not started", point.get_status_display()) in digest.points[0].changes
+    assert [report.action_point for report in digest.approved] == [point]
+    # Past 1 is missing Riga's report; Past 2 has it approved.
+    assert [(item.point, item.period.label) for item in digest.overdue] == [(point, "Past 1")]
+    assert digest.share_period == periods["Past 2"]
+    share = next(share for share in digest.shares if share.city == riga)
+    assert (share.submitted, share.expected, share.percent) == (1, 1, 100)
+    assert {p.number for p in digest.at_risk} == {
+        p.number for _, p in network.values() if p.status in (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
+    }
+
+
+def test_it_names_a_delegate_whose_city_missed_two_deadlines_running(network, plan, cities):
+    periods = due_periods(plan)  # noqa: F841 — no reports at all: every city missed Past 1 and Past 2
+    riga = cities["riga"]
+    delegate = UserFactory(username="late-delegate", first_name="Late")
+    membership_grant(user=delegate, role=Role.DELEGATE, city=riga)
+
+    digest = selectors.digest_build(recipient=network[riga][0], since=timezone.now() - timedelta(days=31))
+
+    assert [(person, city) for person, city in digest.missing_deadlines] == [(delegate, riga)]
+
+
+def test_it_builds_a_digest_with_the_same_number_of_queries_whatever_the_data(plan, cities, secretariat):
+    def build():
+        mayor = type(network[riga][0]).objects.get(pk=network[riga][0].pk)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.digest_build(recipient=mayor, since=timezone.now() - timedelta(days=31))
+        return len(queries)
+
+    network = mayors_with_points(plan, count=2)
+    riga = next(iter(network))
+    periods = due_periods(plan)
+    small = build()
+
+    # Many more points, partners and reports for the same mayor.
+    for point in ActionPoint.objects.filter(focus_area__plan=plan)[:30]:
+        point.coordinating_city = riga
+        point.status = DeliveryStatus.AT_RISK
+        point.save()
+        point.partner_cities.add(cities["tallinn"], cities["oslo"])
+        for period in periods.values():
+            approved_report(point=point, city=riga, period=period, reviewer=secretariat)
+            ProgressReport.objects.get_or_create(action_point=point, city=cities["tallinn"], period=period)
+    large = build()
+
+    assert small == large
+
+
+def test_subscribers_are_mayors_by_default_and_whoever_chose_a_frequency(network, alice, bob):
+    riga_mayor = next(mayor for city, (mayor, _) in network.items() if city.slug == "riga")
+    DigestSubscriptionFactory(user=riga_mayor, frequency=Frequency.NONE)
+    DigestSubscriptionFactory(user=alice, frequency=Frequency.QUARTERLY)
+
+    people = {user: user.digest_frequency for user in selectors.subscribers()}
+
+    assert riga_mayor not in people and bob not in people
+    assert people[alice] == Frequency.QUARTERLY
+    assert len(people) == 10
+
+
+def test_fan_out_creates_one_delivery_per_person_and_period_however_often_it_runs(network, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.digests_fan_out(queue=False)
+        second = services.digests_fan_out(queue=False)
+
+    assert len(first) == 10 and all(p.created for p in first)
+    assert not any(p.created for p in second)
+    assert DigestDelivery.objects.count() == 10
+    assert callbacks == []
+
+
+def test_period_keys_follow_the_frequency():
+    when = timezone.make_aware(timezone.datetime(2026, 11, 2, 8, 0))
+    assert services.period_key(frequency=Frequency.MONTHLY, when=when) == "2026-11"
+    assert services.period_key(frequency=Frequency.QUARTERLY, when=when) == "2026-Q4"
+
+
+# Signed links ------------------------------------------------------------------------------------
+
+
+def test_it_changes_the_frequency_through_the_signed_link_without_login(network, client):
+    mayor = next(iter(network.values()))[0]
+    url = reverse("digests:preferences", args=[services.preferences_token(user=mayor)])
+
+    page = client.get(url)
+    response = client.post(url, {"frequency": Frequency.QUARTERLY})
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert DigestSubscription.objects.get(user=mayor).frequency == Frequency.QUARTERLY
+    assert [u.digest_frequency for u in selectors.subscribers(only_email=mayor.email)] == [Frequency.QUARTERLY]
+
+
+def test_it_refuses_a_forged_link(network, client):
+    mayor, other = [pair[0] for pair in list(network.values())[:2]]
+    token = services.preferences_token(user=mayor)
+    forged = token.replace(token.split(":")[0], services.preferences_token(user=other).split(":")[0])
+
+    for url in (reverse("digests:preferences", args=[forged]), reverse("digests:unsubscribe", args=[forged]),
+                reverse("digests:preferences", args=["not-a-token"])):
+        assert client.post(url, {"frequency": Frequency.NONE}).status_code == 400
+    assert not DigestSubscription.objects.exists()
+
+
+def test_one_click_unsubscribe_needs_no_csrf_token(network):
+    from django.test import Client
+
+    mayor = next(iter(network.values()))[0]
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("digests:unsubscribe", args=[services.preferences_token(user=mayor)])
+
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert DigestSubscription.objects.get(user=mayor).frequency == Frequency.NONE
+
+
+# Secretariat pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["digests:deliveries", "digests:preview"])
+def test_only_the_secretariat_sees_the_pages(name, client_for, mayor, alice, secretariat):
+    url = reverse(name)
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(mayor).get(url).status_code == 403
+    assert client_for(alice).get(url).status_code == 403
+    assert client_for(secretariat).get(url).status_code == 200
+    assert client_for(mayor).post(reverse("digests:send_now")).status_code == 403
+
+
+def test_the_deliveries_page_runs_the_same_queries_for_few_and_many(network, client_for, secretariat):
+    client = client_for(secretariat)
+    services.digests_fan_out(queue=False)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("digests:deliveries")).status_code == 200
+    for user in [mayor for mayor, _ in network.values()]:
+        services.digests_fan_out(only_email=user.email, period="2025-01", queue=False)
+        services.digests_fan_out(only_email=user.email, period="2025-02", queue=False)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("digests:deliveries"), {"status": "pending"})
+    assert len(few) == len(many)
+    assert page.context["page"].paginator.count == 30
+
+
+def test_send_now_queues_the_current_period_once(network, client_for, secretariat, django_capture_on_commit_callbacks):
+    client = client_for(secretariat)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("digests:send_now"))
+    client.post(reverse("digests:send_now"))
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # one dispatch of the ten pending deliveries
+    assert DigestDelivery.objects.filter(kind=DeliveryKind.DIGEST).count() == 10
+
+
+def test_the_preview_shows_the_next_digest(network, client_for, secretariat):
+    mayor, point = next(iter(network.values()))
+    client = client_for(secretariat)
+
+    page = client.get(reverse("digests:preview"), {"recipient": mayor.pk})
+    html = client.get(reverse("digests:preview_html", args=[mayor.pk]))
+
+    assert page.status_code == 200 and html.status_code == 200
+    assert point.number in page.context["rendered"].text
+    assert "sandbox" in html["Content-Security-Policy"]
+    assert b"style=" in html.content
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reminder_setup(plan, cities, alice):
+    periods = due_periods(plan)
+    point = ActionPoint.objects.filter(focus_area__plan=plan).order_by("focus_area__number", "sequence").first()
+    point.coordinating_city = cities["riga"]
+    point.save()
+    other = ActionPoint.objects.filter(focus_area__plan=plan).order_by("focus_area__number", "sequence")[1]
+    other.partner_cities.add(cities["riga"])
+    return periods, point, other
+
+
+def test_reminders_list_every_item_in_one_email_a_day(reminder_setup, alice):
+    periods, point, other = reminder_setup
+    due = periods["Now"].due_date
+
+    first = services.reminders_fan_out(today=due - timedelta(days=3), queue=False)
+    again = services.reminders_fan_out(today=due - timedelta(days=3), queue=False)
+    next_day = services.reminders_fan_out(today=due - timedelta(days=2), queue=False)
+
+    assert [d.recipient for d in first] == [alice]
+    assert again == [] and next_day == []
+    items = ReminderItem.objects.filter(delivery=first[0], period=periods["Now"])
+    assert {(i.action_point, i.stage) for i in items} == {(point, "due_soon"), (other, "due_soon")}
+
+
+def test_overdue_reminders_come_at_1_7_and_30_days(reminder_setup, alice):
+    periods, point, _ = reminder_setup
+    due = periods["Now"].due_date
+    stages = []
+    for days in range(0, 40):
+        for delivery in services.reminders_fan_out(today=due + timedelta(days=days), queue=False):
+            stages += [(days, i.stage) for i in delivery.reminder_items.filter(action_point=point, period=periods["Now"])]
+    assert stages == [(0, "due_soon"), (1, "overdue_1"), (7, "overdue_7"), (30, "overdue_30")]
+
+
+def test_a_submitted_report_stops_the_reminders(reminder_setup, alice):
+    periods, point, other = reminder_setup
+    for label in ("Past 1", "Past 2"):
+        periods[label].is_closed = True
+        periods[label].save()
+    now = timezone.now()
+    for p in (point, other):
+        ProgressReport.objects.create(action_point=p, city=alice.memberships.get().city, period=periods["Now"],
+                                      state=WorkflowState.SUBMITTED, submitted_at=now, summary="In.")
+    assert services.reminders_fan_out(today=periods["Now"].due_date + timedelta(days=1), queue=False) == []
+
+
+# The command -------------------------------------------------------------------------------------
+
+
+def test_the_command_dry_run_changes_nothing(network):
+    out = StringIO()
+    call_command("send_digests", "--dry-run", stdout=out)
+    assert "10 digest(s) would be sent" in out.getvalue()
+    assert not DigestDelivery.objects.exists()
+
+
+def test_the_command_sends_one_person_and_resends_a_period_on_purpose(network, mailoutbox):
+    mayor = next(iter(network.values()))[0]
+    out = StringIO()
+    call_command("send_digests", "--only", mayor.email, stdout=out)
+    call_command("send_digests", "--only", mayor.email, stdout=out)
+    key = services.period_key(frequency=Frequency.MONTHLY)
+    call_command("send_digests", "--only", mayor.email, "--period", key, stdout=out)
+
+    assert [m.to for m in mailoutbox] == [[mayor.email], [mayor.email]]
+    assert list(DigestDelivery.objects.filter(recipient=mayor).values_list("copy", "status")) == [
+        (1, "sent"), (0, "sent")]
+    assert "already sent" in out.getvalue()

@@ -1,0 +1,109 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from cities.roles import roles_of
+
+from . import selectors, services
+from .forms import DeliveryFilterForm, PreferencesForm, RecipientForm
+from .models import DigestDelivery, Frequency
+
+PAGE_SIZE = 50
+
+
+def secretariat_only(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not roles_of(request.user).is_secretariat:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@secretariat_only
+def deliveries(request):
+    form = DeliveryFilterForm(request.GET or None)
+    rows = DigestDelivery.objects.select_related("recipient").order_by("-created", "-pk")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            rows = rows.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["kind"]:
+            rows = rows.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "digests/deliveries.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@secretariat_only
+def preview(request):
+    form = RecipientForm(request.GET or None)
+    rendered = None
+    if form.is_valid():
+        rendered = services.next_digest_preview(recipient=form.cleaned_data["recipient"])
+    return render(request, "digests/preview.html", {"form": form, "rendered": rendered})
+
+
+@secretariat_only
+def preview_html(request, user_id):
+    recipient = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    response = HttpResponse(services.next_digest_preview(recipient=recipient).html)
+    # The email's own document, shown in a frame: its inline styles are allowed here and nothing else.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@require_POST
+@secretariat_only
+def send_now(request):
+    queued = services.digests_send_now(user=request.user)
+    messages.success(request, _("%(count)s digests of the current period are queued for sending.") % {"count": queued})
+    return redirect("digests:deliveries")
+
+
+def _recipient_for(token):
+    user_id = services.preferences_user_id(token=token)
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def _refused(request):
+    return render(request, "digests/link_refused.html", status=400)
+
+
+def preferences(request, token):
+    user = _recipient_for(token)
+    if user is None:
+        return _refused(request)
+    form = PreferencesForm(request.POST or None, initial={"frequency": selectors.frequency_of(user)})
+    if request.method == "POST" and form.is_valid():
+        services.subscription_set(user=user, frequency=form.cleaned_data["frequency"])
+        messages.success(request, _("Your digest preferences are saved."))
+        return redirect("digests:preferences", token=token)
+    return render(request, "digests/preferences.html", {"form": form, "person": user})
+
+
+# Mail clients post here without a CSRF token (RFC 8058 one-click unsubscribe); the signed token in
+# the address is what authorises the change, and it can only ever switch the digest off.
+@csrf_exempt
+def unsubscribe(request, token):
+    user = _recipient_for(token)
+    if user is None:
+        return _refused(request)
+    if request.method == "POST":
+        services.subscription_set(user=user, frequency=Frequency.NONE)
+        return render(request, "digests/unsubscribed.html", {"person": user, "token": token})
+    return render(request, "digests/unsubscribe.html", {"person": user, "token": token})
