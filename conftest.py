@@ -35,4 +35,4 @@ def postgres(db):
     return connection
 
 
-pytest_plugins = ["baltmet.testing.fixtures"]
+pytest_plugins = ["baltmet.testing.fixtures", "baltmet.testing.services"]
