@@ -29,7 +29,8 @@ def test_it_loads_a_usable_network(db, settings, client):
     for role in Role.values:
         assert Membership.objects.filter(role=role).exists(), role
     assert "riga.delegate" in output and "demo-pass-123" in output
-    assert client.login(username="riga.delegate", password="demo-pass-123")
+    response = client.post("/accounts/login/", {"username": "riga.delegate", "password": "demo-pass-123"})
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_it_is_idempotent(db, settings):

@@ -1,0 +1,31 @@
+"""Security log: logins, failed logins and logouts, on the "baltmet.security" logger.
+
+Refused accesses (403) are logged by Django's own "django.security"/"django.request" loggers;
+lockouts by django-axes.
+"""
+
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("baltmet.security")
+
+
+def _address(request):
+    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    logger.info("login user=%s address=%s", user.get_username(), _address(request))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    logger.warning("login failed user=%s address=%s", credentials.get("username", "?"), _address(request))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    logger.info("logout user=%s address=%s", user.get_username() if user else "?", _address(request))
