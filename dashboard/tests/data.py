@@ -63,7 +63,6 @@ def generate_reports(plan, periods, cities, *, seed=1, share=0.8):
 
 
 def submitted(report_kwargs):
-    return ProgressReport.objects.create(
-        state=WorkflowState.SUBMITTED, submitted_at=datetime(2012, 1, 5, tzinfo=timezone.utc),
-        summary="Done a lot.", **report_kwargs,
-    )
+    values = {"state": WorkflowState.SUBMITTED, "submitted_at": datetime(2012, 1, 5, tzinfo=timezone.utc),
+              "summary": "Done a lot.", **report_kwargs}
+    return ProgressReport.objects.create(**values)
