@@ -1,0 +1,185 @@
+"""Defining indicators and entering the cities' values, by hand or from a CSV file.
+
+A CSV upload is all or nothing: every row is checked first and, if any is bad, nothing is written and
+each bad row is reported with its line number and why. Values are saved one by one (not with
+bulk_create) so that django-simple-history records each change; a corrected value keeps the old one
+in history.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cities.models import City
+from cities.roles import roles_of
+
+from .models import Indicator, IndicatorValue
+
+CSV_COLUMNS = ("city", "year", "value", "source")
+MAX_UPLOAD_BYTES = 1_000_000
+# IndicatorValue.value is DecimalField(max_digits=20, decimal_places=4)
+MAX_ABS_VALUE = Decimal("1e16")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    city: str
+    reasons: tuple[str, ...]
+
+
+class ImportRefused(Exception):
+    """The file was refused whole; `errors` lists each bad row (line 0 for the file as a whole)."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} bad rows")
+
+
+class ValueRefused(Exception):
+    pass
+
+
+def can_enter_for(user, city_id: int) -> bool:
+    roles = roles_of(user)
+    return roles.is_secretariat or roles.delegate_city_id == city_id
+
+
+@transaction.atomic
+def indicator_save(*, user, indicator: Indicator) -> Indicator:
+    """Save a new or changed definition (the form has validated it); the Secretariat only."""
+    if not roles_of(user).is_secretariat:
+        raise PermissionDenied(_("Only the Secretariat defines indicators."))
+    indicator._history_user = user
+    indicator.save()
+    return indicator
+
+
+def parse_value(text: str) -> Decimal | None:
+    """A number as written in a spreadsheet export: '12.5', '-3', '1e3'; spaces around are fine."""
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or abs(value) >= MAX_ABS_VALUE:
+        return None
+    return value.quantize(Decimal("0.0001"))
+
+
+def _check_year(indicator: Indicator, year: int) -> bool:
+    return indicator.first_year <= year <= indicator.last_year
+
+
+def _save_value(*, indicator, city, year, value, source, user) -> IndicatorValue:
+    row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, city=city, year=year).first()
+    if row is None:
+        row = IndicatorValue(indicator=indicator, city=city, year=year)
+    elif row.value == value and row.source == source:
+        return row
+    row.value, row.source, row.entered_by = value, source, user
+    row._history_user = user
+    row.save()
+    return row
+
+
+@transaction.atomic
+def indicator_value_set(*, indicator: Indicator, city: City, year: int, value: Decimal, source: str,
+                        user) -> IndicatorValue:
+    if not can_enter_for(user, city.pk):
+        raise PermissionDenied(_("You can enter values for your own city only."))
+    if not _check_year(indicator, year):
+        raise ValueRefused(_("This indicator is collected for %(first)s–%(last)s.")
+                           % {"first": indicator.first_year, "last": indicator.last_year})
+    if not (source or "").strip():
+        raise ValueRefused(_("Say where the value comes from."))
+    return _save_value(indicator=indicator, city=city, year=year, value=value, source=source.strip(), user=user)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused([RowError(0, "", (_("The file is not UTF-8 text. Save it as “CSV UTF-8”."),))]) from None
+
+
+def _city_lookup() -> dict[str, City]:
+    lookup = {}
+    for city in City.objects.all():
+        lookup[city.name.casefold()] = city
+        lookup[city.slug.casefold()] = city
+    return lookup
+
+
+@transaction.atomic
+def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[IndicatorValue]:
+    """Check every row of a city,year,value,source file; write them all, or refuse the file whole."""
+    roles = roles_of(user)
+    if not (roles.is_secretariat or roles.delegate_city_id):
+        raise PermissionDenied(_("Only delegates and the Secretariat enter values."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportRefused([RowError(0, "", (_("The file is larger than 1 MB."),))])
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    try:
+        header = [column.strip().casefold() for column in next(reader)]
+    except StopIteration:
+        raise ImportRefused([RowError(0, "", (_("The file is empty."),))]) from None
+    except csv.Error as error:
+        raise ImportRefused([RowError(1, "", (_("Not a CSV file: %(error)s") % {"error": error},))]) from None
+    missing = [column for column in CSV_COLUMNS if column not in header]
+    if missing:
+        raise ImportRefused([RowError(1, "", (
+            _("The first line must name the columns city,year,value,source; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)},
+        ))])
+    position = {column: header.index(column) for column in CSV_COLUMNS}
+    cities = _city_lookup()
+    seen: dict[tuple[int, int], int] = {}
+    errors, good = [], []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            cell = {column: (row[i].strip() if i < len(row) else "") for column, i in position.items()}
+            reasons = []
+            city = cities.get(cell["city"].casefold())
+            if city is None:
+                reasons.append(_("unknown city “%(city)s”") % {"city": cell["city"]})
+            elif not roles.is_secretariat and city.pk != roles.delegate_city_id:
+                reasons.append(_("%(city)s is not your city") % {"city": city})
+            try:
+                year = int(cell["year"])
+            except ValueError:
+                year = None
+            if year is None or not _check_year(indicator, year):
+                reasons.append(_("wrong year “%(year)s”: this indicator is collected for %(first)s–%(last)s")
+                               % {"year": cell["year"], "first": indicator.first_year, "last": indicator.last_year})
+            value = parse_value(cell["value"])
+            if value is None:
+                reasons.append(_("“%(value)s” is not a number") % {"value": cell["value"]})
+            if not cell["source"]:
+                reasons.append(_("no source given"))
+            if city is not None and year is not None:
+                first = seen.setdefault((city.pk, year), line)
+                if first != line:
+                    reasons.append(_("duplicate: %(city)s %(year)s is already on line %(line)s")
+                                   % {"city": city, "year": year, "line": first})
+            if reasons:
+                errors.append(RowError(line, cell["city"], tuple(reasons)))
+            else:
+                good.append((city, year, value, cell["source"][:500]))
+    except csv.Error as error:
+        errors.append(RowError(reader.line_num, "", (_("Not a CSV file: %(error)s") % {"error": error},)))
+    if not errors and not good:
+        errors.append(RowError(0, "", (_("The file has no values."),)))
+    if errors:
+        raise ImportRefused(errors)
+    return [
+        _save_value(indicator=indicator, city=city, year=year, value=value, source=source, user=user)
+        for city, year, value, source in good
+    ]
