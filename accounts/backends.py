@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from cities.roles import roles_of
@@ -21,3 +22,16 @@ class RoleBackend(ModelBackend):
         if super().has_module_perms(user_obj, app_label):
             return True
         return app_label in SECRETARIAT_APPS and roles_of(user_obj).is_secretariat
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for logins that come from a request (the login page).
+
+    A call to authenticate() without a request comes from code (a management command, the test
+    client's login()), not from anyone on the network, so there is no address to throttle by.
+    """
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -220,7 +220,7 @@ LOGGING = {
 }
 
 # django-axes first: it refuses logins for a user and address after too many failures.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.LoginThrottleBackend", "accounts.backends.RoleBackend"]
 
 # Brute-force protection: 5 failures for one username from one address, then a 15-minute cool-off.
 # Keyed on both, so an attacker elsewhere cannot lock a delegate out of their own account.
