@@ -76,13 +76,14 @@ def window_since(*, recipient, frequency: str, until: datetime) -> datetime:
 
 
 def preferences_token(*, user) -> str:
-    return signing.dumps({"u": user.pk}, salt=PREFERENCES_SALT)
+    # No timestamp: the link in an old digest keeps working, and the same person always gets the same link.
+    return signing.Signer(salt=PREFERENCES_SALT).sign_object({"u": user.pk})
 
 
 def preferences_user_id(*, token: str) -> int | None:
     """The person a link was made for, or None when the link is forged or damaged."""
     try:
-        data = signing.loads(token, salt=PREFERENCES_SALT)
+        data = signing.Signer(salt=PREFERENCES_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     return data.get("u") if isinstance(data, dict) else None

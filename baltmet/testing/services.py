@@ -9,6 +9,7 @@ need committed data: `@pytest.mark.django_db(transaction=True)`.
 import asyncio
 import email
 import email.policy
+import logging
 import os
 import signal
 import socket
@@ -45,7 +46,7 @@ def wait_for(condition, *, timeout: float = 20, interval: float = 0.05, message:
 
 class SmtpServer:
     """An aiosmtpd server recording what it accepts. `refuse` holds addresses answered with 550;
-    `delay` slows every transaction down (before the message is accepted); stop() and start() take
+    `delay` slows every transaction down (before the message is sent); stop() and start() take
     it down and bring it back on the same port."""
 
     def __init__(self):
@@ -64,9 +65,15 @@ class SmtpServer:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # The delay comes before the message is sent, so a client killed meanwhile leaves no message.
         if self.delay:
             await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
@@ -106,6 +113,7 @@ def smtp_server(settings):
         import aiosmtpd  # noqa: F401
     except ImportError:
         service_required("aiosmtpd", "the aiosmtpd package is not installed")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     server = SmtpServer()
     server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -159,6 +167,9 @@ def celery_worker(redis_broker, transactional_db, monkeypatch):
 
     from baltmet.celery import app
 
+    if connection.vendor != "postgresql":
+        # SQLite's shared in-memory test database locks whole tables between threads.
+        pytest.skip("a worker thread shares the test database only on PostgreSQL (run with DATABASE_URL=postgres://…)")
     # The worker thread opens its own connection; close it after each task so the test database
     # can be flushed and dropped.
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
