@@ -344,10 +344,15 @@ def _person_page_with_error(request, person, form, membership=None):
 def membership_add(request, user_id):
     person = selectors.person(user_id)
     form = MembershipForm(request.POST, prefix="add", instance=Membership(user=person))
+    if form.is_valid():
+        try:
+            services.membership_add(person=person, role=form.cleaned_data["role"], city=form.cleaned_data["city"],
+                                    user=request.user)
+        except ValidationError as error:
+            # Rules that span the person (one city per delegate) are checked by the service.
+            form.add_error(None, error)
     if not form.is_valid():
         return _person_page_with_error(request, person, form)
-    services.membership_add(person=person, role=form.cleaned_data["role"], city=form.cleaned_data["city"],
-                            user=request.user)
     messages.success(request, _("Role added."))
     return redirect("dashboard:person", person.pk)
 
@@ -358,10 +363,14 @@ def membership_change(request, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id)
     person = selectors.person(membership.user_id)
     form = MembershipForm(request.POST, prefix=f"m{membership.pk}", instance=membership)
+    if form.is_valid():
+        try:
+            services.membership_change(membership=form.instance, role=form.cleaned_data["role"],
+                                       city=form.cleaned_data["city"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
     if not form.is_valid():
         return _person_page_with_error(request, person, form, membership)
-    services.membership_change(membership=form.instance, role=form.cleaned_data["role"],
-                               city=form.cleaned_data["city"], user=request.user)
     messages.success(request, _("Role changed."))
     return redirect("dashboard:person", person.pk)
 
