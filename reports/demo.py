@@ -16,6 +16,7 @@ from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from actions.plan_text import decode_plan, parse_plan
 from cities.models import ChairTerm, Role
 from cities.services import member_cities_ensure, membership_grant
+from initiatives.demo import demo_load as initiatives_demo_load
 
 from .models import ProgressReport, ReportingPeriod, WorkflowState
 
@@ -152,4 +153,5 @@ def demo_load(*, password: str) -> dict:
             report.review_comment = "Please say when the postponed stand is now planned."
         report._change_reason = DEMO_REASON
         report.save()
+    initiatives_demo_load(plan=plan, users=users)
     return {"plan": plan, "users": [username for username, *_ in PEOPLE]}
