@@ -189,3 +189,11 @@ def test_list_pages_take_a_constant_number_of_queries(url_name, plan, assigned, 
         propose(user=delegates["tallinn"], plan=plan, point=None, title=f"Network {n}",
                 costs={cities["tallinn"]: "1", cities["riga"]: "2"})
     assert count() == small
+
+
+def test_the_propose_page_can_start_from_an_action_point(plan, assigned, delegates, client_for):
+    page = client_for(delegates["riga"]).get(
+        reverse("initiatives:propose") + f"?point={assigned['1.3'].pk}").content.decode()
+    assert f'<option value="{assigned["1.3"].pk}" selected>' in page
+    assert "Riga: expected cost" in page and "Oslo: currency" in page
+    _no_inline_script_or_style(page)
