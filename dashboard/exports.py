@@ -67,10 +67,30 @@ def reports_xlsx(reports) -> bytes:
     return out.getvalue()
 
 
+# The PDF's built-in Helvetica has no Latvian, Lithuanian, Polish or Cyrillic letters. DejaVu Sans has
+# them all and is used when the system has it; otherwise Bitstream Vera, which ships with reportlab
+# (Western European letters only).
+FONT_CANDIDATES = [
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+]
+
+
+def pdf_fonts() -> dict:
+    from pathlib import Path
+
+    import reportlab
+
+    vera = Path(reportlab.__file__).parent / "fonts"
+    for regular, bold in FONT_CANDIDATES + [(str(vera / "Vera.ttf"), str(vera / "VeraBd.ttf"))]:
+        if Path(regular).is_file() and Path(bold).is_file():
+            return {"regular": regular, "bold": bold}
+    return {}
+
+
 def progress_report_pdf(context: dict) -> bytes:
     from xhtml2pdf import pisa
 
-    html = render_to_string("dashboard/progress_report_pdf.html", context)
+    html = render_to_string("dashboard/progress_report_pdf.html", {**context, "fonts": pdf_fonts()})
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
     if result.err:

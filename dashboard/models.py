@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cities.models import CITY_ROLES, City, Role
+from cities.models import CITY_ROLES, City
 
 INVITABLE_ROLES = [(role.value, role.label) for role in CITY_ROLES]
 

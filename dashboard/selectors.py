@@ -122,7 +122,8 @@ def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None) -> dict:
 
 def reported_pairs(period: ReportingPeriod) -> set[tuple[int, int]]:
     return set(
-        ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES).values_list("action_point_id", "city_id")
+        ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES)
+        .values_list("action_point_id", "city_id")
     )
 
 
@@ -221,7 +222,8 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         assigned = assigned_pairs(points)
         reported = reported_pairs(period) & assigned
         expected, submitted = Counter(c for _p, c in assigned), Counter(c for _p, c in reported)
-        shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk]) for member in cities]
+        shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk])
+                  for member in cities]
 
     return {
         "areas": list(areas.values()),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
-from cities.models import City, Membership, Role
+from cities.models import City, Membership
 from notifications.services import email_queue
 from reports.models import ReportingPeriod
 

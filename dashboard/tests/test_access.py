@@ -27,7 +27,8 @@ def urls(plan, assigned, periods, cities, alice):
         "person": [alice.pk], "membership_add": [alice.pk], "person_deactivate": [alice.pk],
         "person_activate": [alice.pk], "membership_change": [membership.pk], "membership_remove": [membership.pk],
     }
-    return {name: reverse(f"dashboard:{name}", args=args.get(name, [])) for name in READ_ONLY + MANAGE_GET + MANAGE_POST}
+    names = READ_ONLY + MANAGE_GET + MANAGE_POST
+    return {name: reverse(f"dashboard:{name}", args=args.get(name, [])) for name in names}
 
 
 def test_every_url_is_in_the_matrix():

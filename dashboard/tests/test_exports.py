@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from actions.models import DeliveryStatus
 from dashboard import selectors
-from dashboard.exports import columns
+from dashboard.exports import columns, pdf_fonts
 from reports.models import ProgressReport, WorkflowState
 
 from .data import add_periods, generate_reports, submitted
@@ -133,3 +133,19 @@ def test_no_portal_page_has_inline_styles_or_scripts(plan, assigned, periods, ci
                 reverse("dashboard:plan", args=[plan.pk]), reverse("dashboard:people"), reverse("dashboard:invite")]:
         page = client.get(url).content.decode()
         assert "style=" not in page and "<script" not in page, url
+
+
+def test_the_pdf_copes_with_every_alphabet_of_the_network(plan, assigned, periods, cities, secretariat, client_for):
+    report = submitted({"action_point": assigned["1.3"], "city": cities["riga"], "period": periods["2011 H1"],
+                        "summary": "Rīga, Malmö, Łódź, Санкт-Петербург <b>&amp;</b>"})
+    report.state = WorkflowState.APPROVED
+    report.reviewed_at = report.submitted_at
+    report.save()
+
+    response = client_for(secretariat).get(reverse("dashboard:progress_report_pdf"), {"period": report.period_id})
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Malmö" in text
+    if "DejaVu" in pdf_fonts().get("regular", ""):
+        assert "Rīga" in text and "Łódź" in text and "Санкт-Петербург" in text

@@ -54,7 +54,8 @@ def test_an_invitation_link_works_once(cities, secretariat, client_for, client):
 def test_an_expired_invitation_link_does_not_work(cities, secretariat, client_for, client):
     _invite(client_for(secretariat), cities)
     link = _link("ieva@riga.lv")
-    Invitation.objects.update(created=timezone.now() - timedelta(days=8), expires_at=timezone.now() - timedelta(minutes=1))
+    now = timezone.now()
+    Invitation.objects.update(created=now - timedelta(days=8), expires_at=now - timedelta(minutes=1))
 
     assert client.get(link).status_code == 410
     assert _accept(client, link).status_code == 410
