@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate demo clean check-deploy
+.PHONY: run test setup migrate demo clean check-deploy e2e-tools
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -32,6 +32,11 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests also need Debian's Chromium and axe-core (npm); without them they skip.
+e2e-tools:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium chromium-driver)
+	npm ci --no-audit --no-fund
 
 check-deploy: setup
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -25,7 +25,11 @@ def port_open(host: str, port: int) -> bool:
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # MD5 for speed; PBKDF2 too, for passwords that server processes (end-to-end tests) must verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""Each main page has no WCAG 2.1 A/AA violation that axe-core can find."""
+
+from reports.models import ProgressReport
+
+from .conftest import log_in
+
+
+def assert_accessible(page, axe_violations, path):
+    page.goto(path)
+    violations = axe_violations(page)
+    assert violations == [], f"{path}: {violations}"
+
+
+def test_the_login_page(audit_page, axe_violations):
+    assert_accessible(audit_page, axe_violations, "/accounts/login/")
+
+
+def test_the_delegates_pages(audit_page, axe_violations, assigned, periods, cities, alice):
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"],
+                                           period=periods["2011 H2"], summary="Draft")
+    log_in(audit_page, "alice")
+    for path in ["/cities/riga/", f"/reports/{report.pk}/", f"/reports/new/{assigned['2.1'].pk}/{periods['2011 H2'].pk}/",
+                 assigned["1.3"].get_absolute_url(), f"/reports/{report.pk}/history/", "/plans/"]:
+        assert_accessible(audit_page, axe_violations, path)
