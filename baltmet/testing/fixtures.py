@@ -105,3 +105,13 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def riga_report(assigned, periods, cities):
+    """Riga's draft on 1.3 (which Riga coordinates) for 2011 H1."""
+    from reports.models import ProgressReport
+
+    return ProgressReport.objects.create(
+        action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H1"], summary="First draft.",
+    )

@@ -9,14 +9,6 @@ def period(periods):
 
 
 @pytest.fixture
-def riga_report(assigned, period, cities):
-    """Riga's draft on 1.3 (which Riga coordinates) for 2011 H1."""
-    return ProgressReport.objects.create(
-        action_point=assigned["1.3"], city=cities["riga"], period=period, summary="First draft.",
-    )
-
-
-@pytest.fixture
 def tallinn_report(assigned, period, cities):
     return ProgressReport.objects.create(
         action_point=assigned["2.1"], city=cities["tallinn"], period=period, summary="Tallinn's draft.",
