@@ -53,6 +53,7 @@ class SmtpServer:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.messages = []
+        self.transactions_started = 0
         self.refuse = set()
         self.delay = 0.0
         self._lock = threading.Lock()
@@ -67,6 +68,8 @@ class SmtpServer:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         # The delay comes before the message is sent, so a client killed meanwhile leaves no message.
+        with self._lock:
+            self.transactions_started += 1
         if self.delay:
             await asyncio.sleep(self.delay)
         envelope.mail_from = address
@@ -97,6 +100,11 @@ class SmtpServer:
     def received(self):
         with self._lock:
             return list(self.messages)
+
+    def waiting_before_data(self) -> bool:
+        """A client is inside a transaction whose message has not been sent yet."""
+        with self._lock:
+            return self.transactions_started > len(self.messages)
 
     def to(self, address):
         return [m for m in self.received() if address.lower() in str(m["To"]).lower()]
