@@ -21,11 +21,11 @@ from .models import Evidence, ProgressReport, ReportingPeriod
 
 @login_required
 def home(request):
-    """Delegates, mayors and observers start in their city's workspace; the network roles at the plan."""
+    """Delegates, mayors and observers start in their city's workspace; the network roles at the dashboard."""
     roles = roles_of(request.user)
     city_id = roles.delegate_city_id or min(roles.city_ids, default=None)
     if city_id is None:
-        return redirect("actions:home")
+        return redirect("dashboard:home" if roles.sees_whole_network else "actions:home")
     return redirect("reports:workspace", city_slug=City.objects.values_list("slug", flat=True).get(pk=city_id))
 
 
