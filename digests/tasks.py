@@ -18,12 +18,17 @@ def send_delivery(self, delivery_id: int) -> str:
     return result.outcome
 
 
-@shared_task(**RELIABLE)
+# Beat fires these once a month or once a day, so a database hiccup must not lose the run: retry with
+# backoff (capped at 10 minutes, far inside the broker's visibility timeout).
+FAN_OUT = {**RELIABLE, "autoretry_for": (Exception,), "retry_backoff": 30, "retry_backoff_max": 600, "max_retries": 6}
+
+
+@shared_task(**FAN_OUT)
 def fan_out_digests() -> int:
     return len(services.digests_fan_out())
 
 
-@shared_task(**RELIABLE)
+@shared_task(**FAN_OUT)
 def fan_out_reminders() -> int:
     return len(services.reminders_fan_out())
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from cities.roles import roles_of
 
 from . import selectors, services
 from .forms import DeliveryFilterForm, PreferencesForm, RecipientForm
-from .models import DigestDelivery, Frequency
+from .models import DigestDelivery, Frequency, ReminderItem
 
 PAGE_SIZE = 50
 
@@ -34,7 +35,9 @@ def secretariat_only(view):
 @secretariat_only
 def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
-    rows = DigestDelivery.objects.select_related("recipient").order_by("-created", "-pk")
+    rows = DigestDelivery.objects.select_related("recipient").prefetch_related(
+        Prefetch("reminder_items", queryset=ReminderItem.objects.select_related("action_point__focus_area", "city", "period"))
+    ).order_by("-created", "-pk")
     if form.is_valid():
         if form.cleaned_data["status"]:
             rows = rows.filter(status=form.cleaned_data["status"])

@@ -278,3 +278,13 @@ def test_the_command_sends_one_person_and_resends_a_period_on_purpose(network, m
     assert list(DigestDelivery.objects.filter(recipient=mayor).values_list("copy", "status")) == [
         (1, "sent"), (0, "sent")]
     assert "already sent" in out.getvalue()
+
+
+def test_the_deliveries_page_lists_what_each_reminder_said(reminder_setup, alice, client_for, secretariat):
+    periods, point, _ = reminder_setup
+    services.reminders_fan_out(today=periods["Now"].due_date - timedelta(days=2), queue=False)
+
+    page = client_for(secretariat).get(reverse("digests:deliveries"), {"kind": "reminder"})
+
+    assert page.status_code == 200
+    assert f"{point.number} · Riga · Now – Due within 7 days" in page.content.decode()
