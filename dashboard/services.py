@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from cities.models import City, Membership
+from notifications.models import OutboxMessage
 from notifications.services import email_queue
 from reports.models import ReportingPeriod
 
@@ -22,6 +23,7 @@ from . import selectors
 from .models import Invitation, token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
+REMINDER_QUIET = timedelta(hours=1)
 
 
 class InvitationInvalid(Exception):
@@ -34,7 +36,15 @@ class InvitationInvalid(Exception):
 @transaction.atomic
 def reminders_send(*, plan: ActionPlan, period: ReportingPeriod, sender, city_ids=None) -> int:
     """Email each delegate of a city with missing reports for the period the list of points it still
-    owes. Returns the number of emails queued."""
+    owes. Returns the number of emails queued. A delegate reminded in the last hour is skipped, so a
+    double click or two secretaries at once do not nag twice (the period's row lock serialises them)."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(_("The period is closed: its reports can no longer be written."))
+    recently = set(
+        OutboxMessage.objects.filter(kind="reminder_missing", created__gte=timezone.now() - REMINDER_QUIET)
+        .values_list("to", flat=True)
+    )
     points = selectors.plan_points(plan)
     cities = selectors.member_cities()
     missing = selectors.missing_reports(points, cities, period)
@@ -45,7 +55,8 @@ def reminders_send(*, plan: ActionPlan, period: ReportingPeriod, sender, city_id
     sent = 0
     for city_id, item in by_city.items():
         sent += len(email_queue(
-            kind="reminder_missing", users=delegates.get(city_id, []), template="reminder_missing",
+            kind="reminder_missing", template="reminder_missing",
+            users=[user for user in delegates.get(city_id, []) if user.email not in recently],
             context={"city": item.city, "period": period, "plan": plan, "points": item.points,
                      "overdue": item.overdue, "sender": sender},
         ))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -197,15 +197,27 @@ def return_report(request, report_id):
 @secretariat_required
 @require_POST
 def remind(request):
-    plan = get_object_or_404(ActionPlan, pk=request.POST.get("plan"))
-    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period"), plan=plan)
+    ids = [request.POST.get("plan", ""), request.POST.get("period", "")]
+    if not all(value.isdigit() for value in ids):
+        raise Http404
+    plan = get_object_or_404(ActionPlan, pk=ids[0])
+    period = get_object_or_404(ReportingPeriod, pk=ids[1], plan=plan)
     city_ids = [int(pk) for pk in request.POST.getlist("city") if pk.isdigit()] or None
-    sent = services.reminders_send(plan=plan, period=period, sender=request.user, city_ids=city_ids)
+    try:
+        sent = services.reminders_send(plan=plan, period=period, sender=request.user, city_ids=city_ids)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _reminded(request, sent)
+    return redirect(f"{reverse('dashboard:home')}?plan={plan.pk}&period={period.pk}")
+
+
+def _reminded(request, sent):
     if sent:
         messages.success(request, _("%(count)s reminder emails are on their way.") % {"count": sent})
     else:
-        messages.info(request, _("Nobody to remind: no delegate with an email address owes a report."))
-    return redirect(f"{reverse('dashboard:home')}?plan={plan.pk}&period={period.pk}")
+        messages.info(request, _("Nobody to remind: no delegate with an email address owes a report, "
+                                 "or they were all reminded within the last hour."))
 
 
 # Running the plan ----------------------------------------------------------------------------------------

@@ -180,3 +180,30 @@ def test_one_action_reminds_the_delegates_who_owe_reports(overdue, plan, assigne
     assert "2.1" in messages[alice.email].body_text and "1.3" not in messages[alice.email].body_text
     assert "1.3" in messages[bob.email].body_text and "2.1" in messages[bob.email].body_text
     assert ("Overdue" in messages[bob.email].subject) is overdue
+
+
+def test_a_double_click_does_not_remind_twice(plan, assigned, periods, alice, secretariat, client_for):
+    client = client_for(secretariat)
+    data = {"plan": plan.pk, "period": periods["2011 H1"].pk}
+
+    client.post(reverse("dashboard:remind"), data)
+    response = client.post(reverse("dashboard:remind"), data, follow=True)
+
+    assert OutboxMessage.objects.filter(kind="reminder_missing", to=alice.email).count() == 1
+    assert "reminded within the last hour" in response.content.decode()
+
+
+def test_nobody_is_reminded_about_a_closed_period(plan, assigned, periods, alice, secretariat, client_for):
+    period = periods["2011 H1"]
+    period.is_closed = True
+    period.save()
+
+    response = client_for(secretariat).post(reverse("dashboard:remind"), {"plan": plan.pk, "period": period.pk},
+                                            follow=True)
+
+    assert not OutboxMessage.objects.filter(kind="reminder_missing").exists()
+    assert "The period is closed" in response.content.decode()
+
+
+def test_a_broken_reminder_request_is_404(plan, secretariat, client_for):
+    assert client_for(secretariat).post(reverse("dashboard:remind"), {"plan": "x"}).status_code == 404
