@@ -19,16 +19,19 @@ from django.conf import settings
 from baltmet.testing.services import SmtpServer, _database_url, _redis_url, free_port
 from conftest import service_required
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make are still
-# ordinary blocking calls, which Django would otherwise refuse.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "password"  # what cities.tests.factories.UserFactory gives everyone
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make are
+    # still ordinary blocking calls, which Django would otherwise refuse.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -75,7 +78,7 @@ def portal(django_db_setup, django_db_blocker, mail_server):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ, "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0", "REDIS_URL": redis_url,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0", "REDIS_URL": redis_url,
         "DEBUG": "1", "SECRET_KEY": "e2e-secret", "SITE_URL": base_url, "EMAIL_URL": mail_server.email_url,
         "MEDIA_ROOT": str(ARTIFACTS / "media"), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING",
     }

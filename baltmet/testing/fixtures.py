@@ -115,3 +115,22 @@ def riga_report(assigned, periods, cities):
     return ProgressReport.objects.create(
         action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H1"], summary="First draft.",
     )
+
+
+@pytest.fixture
+def use_broker():
+    """use_broker(url) points the Celery app at another broker for this test (e.g. one that is down)."""
+    from baltmet.celery import app
+
+    previous = app.conf.broker_url
+
+    def use(url):
+        app.conf.broker_url = url
+        # Connections and producers are pooled; drop the pools so the next publish uses `url`.
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    yield use
+    use(previous)

@@ -64,18 +64,6 @@ def _pings(client):
         return False
 
 
-@pytest.fixture
-def use_broker():
-    previous = celery_app.conf.broker_url
-
-    def use(url):
-        celery_app.conf.broker_url = url
-        celery_app._pool = None
-
-    yield use
-    use(previous)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_stopped_a_delegate_still_submits_and_the_email_follows_when_it_returns(
     postgres, use_broker, riga_report, alice, secretariat, client_for,

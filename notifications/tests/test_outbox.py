@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from baltmet.celery import app as celery_app
 from notifications.models import OutboxMessage
 from notifications.services import outbox_send
 from notifications.tasks import sweep_outbox
@@ -12,14 +11,9 @@ from reports.models import ProgressReport
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(use_broker):
     """Point Celery at a port where no broker listens, as when Redis is stopped."""
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app._pool = None
-    yield
-    celery_app.conf.broker_url = previous
-    celery_app._pool = None
+    use_broker("redis://127.0.0.1:1/0")
 
 
 def submit(client, report):
