@@ -124,3 +124,29 @@ def test_the_dashboard_and_queue_run_the_same_number_of_queries_at_any_size(plan
     large = [_count_queries(client, url) for url in urls]
 
     assert small == large
+
+
+def test_the_chart_has_a_text_alternative_with_the_same_numbers(plan, assigned, periods, cities):
+    from dashboard.charts import status_chart
+
+    submitted({"action_point": assigned["1.3"], "city": cities["riga"], "period": periods["2011 H1"],
+               "delivery_status": DeliveryStatus.DELAYED})
+    submitted({"action_point": assigned["2.1"], "city": cities["riga"], "period": periods["2011 H1"],
+               "delivery_status": DeliveryStatus.DELAYED})
+    history = selectors.status_history(plan, selectors.plan_periods(plan))
+    svg = status_chart(history)
+
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<desc" in svg
+    assert "<title>Delayed: 2</title>" in svg
+    first = dict((status, n) for status, _label, n in history[0]["counts"])
+    assert first["delayed"] == 2 and history[0]["total"] == 2 and history[1]["total"] == 0
+
+
+def test_the_filters_stay_in_the_links(plan, assigned, periods, cities, secretariat, client_for):
+    query = {"plan": plan.pk, "period": periods["2011 H2"].pk, "city": cities["riga"].pk, "state": "approved"}
+    page = client_for(secretariat).get(reverse("dashboard:reports"), query).content.decode()
+
+    expected = f"plan={plan.pk}&amp;period={periods['2011 H2'].pk}&amp;city={cities['riga'].pk}&amp;state=approved"
+    assert f'{reverse("dashboard:export_csv")}?{expected}' in page
+    assert f'{reverse("dashboard:export_xlsx")}?{expected}' in page
+    assert 'method="get"' in page
