@@ -141,7 +141,7 @@ def test_one_beat_run_sends_each_recipient_one_digest_and_reruns_send_none_more(
     network, smtp_server, celery_worker, redis_broker,
 ):
     tasks.fan_out_digests.delay()  # what beat does on the first Monday of the month
-    wait_for(lambda: len(smtp_server.received()) >= 10, message="ten digests")
+    wait_for(lambda: len(smtp_server.received()) >= 10, timeout=60, message="ten digests")
 
     for city, (mayor, point) in network.items():
         [message] = smtp_server.to(mayor.email)
@@ -152,7 +152,7 @@ def test_one_beat_run_sends_each_recipient_one_digest_and_reruns_send_none_more(
     for delivery_id in DigestDelivery.objects.values_list("pk", flat=True):
         tasks.send_delivery.delay(delivery_id)
         tasks.send_delivery.delay(delivery_id)
-    wait_for(lambda: _idle(redis_broker), message="the worker to finish the queue")
+    wait_for(lambda: _idle(redis_broker), timeout=60, message="the worker to finish the queue")
 
     assert len(smtp_server.received()) == 10
     assert set(DigestDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
@@ -166,11 +166,13 @@ def test_with_the_smtp_server_down_digests_are_retried_and_arrive_once_it_is_up(
     smtp_server.stop()
 
     tasks.fan_out_digests.delay()
-    wait_for(lambda: DigestDelivery.objects.filter(attempts__gte=2).count() == 10, message="failed attempts")
+    wait_for(lambda: DigestDelivery.objects.filter(attempts__gte=2).count() == 10, timeout=60,
+             message="failed attempts")
     assert DigestDelivery.objects.filter(status=DeliveryStatus.PENDING).exclude(last_error="").count() == 10
     smtp_server.start()
 
-    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, message="all sent")
+    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=60,
+             message="all sent")
     assert sorted(_by_recipient(smtp_server).values()) == [1] * 10
 
 
@@ -197,7 +199,7 @@ def test_a_worker_killed_mid_fan_out_and_restarted_leaves_one_message_each(
     assert sent_before_kill < 10
 
     worker_processes.start(**env)
-    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=90,
+    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=120,
              message="every digest after the restart")
     wait_for(lambda: _idle(redis_broker), timeout=30, message="the queue to drain")
 
@@ -217,3 +219,38 @@ def test_subscribers_on_a_quarterly_rhythm_get_one_digest_a_quarter(network, smt
 
     assert [d.period_key for d in first] == ["2027-Q1"]
     assert [d.pk for d in second] == [d.pk for d in first]
+
+
+def test_a_reminder_email_lists_every_item(plan, cities, alice, smtp_server):
+    from actions.models import ActionPoint
+
+    from .helpers import due_periods
+
+    periods = due_periods(plan)
+    for label in ("Past 1", "Past 2"):
+        periods[label].is_closed = True
+        periods[label].save()
+    points = list(ActionPoint.objects.filter(focus_area__plan=plan).order_by("focus_area__number", "sequence")[:2])
+    points[0].coordinating_city = cities["riga"]
+    points[0].save()
+    points[1].partner_cities.add(cities["riga"])
+
+    [delivery] = services.reminders_fan_out(today=periods["Now"].due_date - timedelta(days=1), queue=False)
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+
+    [message] = smtp_server.received()
+    assert "2 reports need your attention" in message["Subject"]
+    text = _text_of(message)
+    assert all(f"* {p.number} · Riga · Now – Due within 7 days" in text for p in points)
+
+
+def test_the_sweep_queues_pending_deliveries_whose_task_was_lost(network, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.send_delivery, "delay", queued.append)
+    deliveries = _planned()
+    DigestDelivery.objects.filter(pk=deliveries[0].pk).update(created=timezone.now() - timedelta(minutes=5))
+    DigestDelivery.objects.filter(pk=deliveries[1].pk).update(
+        created=timezone.now() - timedelta(minutes=5), status="sent", sent_at=timezone.now())
+
+    assert services.deliveries_requeue() == 1
+    assert queued == [deliveries[0].pk]
