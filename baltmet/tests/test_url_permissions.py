@@ -1,0 +1,202 @@
+"""Every URL of the portal × every role gets the expected status.
+
+The table below is the portal's access policy in one place. The URLs come from the URL
+configuration itself, so a new URL without an entry here fails `test_every_url_has_an_entry`.
+
+GET is tried on every URL. URLs that change state are also POSTed by the roles that must be
+refused (the roles allowed to change state are covered by each feature's own tests).
+Run with PRINT_PERMISSION_MATRIX=1 to print what the portal does now, to review a change.
+"""
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair", "secretariat"]
+LOGIN = "login"  # shorthand: a redirect to the login page
+
+# url name: ((GET status for each role in ROLES order), roles whose POST must be refused)
+EXPECTED = {
+    "actions:action_point": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "actions:action_point_history": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "actions:action_point_update": ((LOGIN, 200, 403, 403, 403, 403, 200), ("anonymous", "other_delegate", "mayor", "observer", "chair")),
+    "actions:home": ((LOGIN, 302, 302, 302, 302, 302, 302), None),
+    "actions:plan": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "dashboard:approve": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:export_csv": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:export_xlsx": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:home": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:invitation_accept": ((200, 200, 200, 200, 200, 200, 200), None),
+    "dashboard:invite": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:membership_add": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:membership_change": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:membership_remove": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:people": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:period_add": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:period_close": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:period_edit": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:period_open": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:person": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:person_activate": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:progress_report": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:progress_report_pdf": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:queue": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:remind": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:reports": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:return": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "dashboard:review": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "digests:deliveries": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
+    "digests:preferences": ((200, 200, 200, 200, 200, 200, 200), None),
+    "digests:preview": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
+    "digests:preview_html": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
+    "digests:send_now": ((405, 405, 405, 405, 405, 405, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "digests:unsubscribe": ((200, 200, 200, 200, 200, 200, 200), None),
+    "home": ((302, 302, 302, 302, 302, 302, 302), None),
+    "indicators:benchmark": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "indicators:city": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "indicators:create": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "indicators:edit": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "indicators:list": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "indicators:upload": ((LOGIN, 200, 200, 403, 403, 403, 200), ("anonymous", "mayor", "observer", "chair")),
+    "indicators:values": ((LOGIN, 200, 200, 403, 403, 403, 200), ("anonymous", "mayor", "observer", "chair")),
+    "initiatives:answer": ((LOGIN, 302, 302, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
+    "initiatives:detail": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "initiatives:edit": ((LOGIN, 200, 403, 403, 403, 403, 403), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
+    "initiatives:list": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "initiatives:overview": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
+    "initiatives:propose": ((LOGIN, 200, 200, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
+    "initiatives:remind": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
+    "initiatives:withdraw": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
+    "login": ((200, 302, 302, 302, 302, 302, 302), None),
+    "logout": ((405, 405, 405, 405, 405, 405, 405), None),
+    "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200), ("anonymous",)),
+    "password_change_done": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
+    "password_reset": ((200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_complete": ((200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_confirm": ((200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_done": ((200, 200, 200, 200, 200, 200, 200), None),
+    "reports:evidence": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
+    "reports:evidence_remove": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
+    "reports:history": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
+    "reports:home": ((LOGIN, 302, 302, 302, 302, 302, 302), None),
+    "reports:open": ((LOGIN, 302, 200, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
+    "reports:report": ((LOGIN, 200, 403, 200, 200, 200, 200), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
+    "reports:workspace": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
+}
+
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}  # Django's own language switch, open to everyone by design
+
+
+def url_names():
+    names = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and pattern.name not in SKIPPED_NAMES:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_an_entry():
+    missing = sorted(set(url_names()) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(url_names()))
+    assert missing == [], f"add these URLs to EXPECTED in {__file__}: {missing}"
+    assert stale == [], f"these URLs no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secretariat, riga_report, settings, tmp_path):
+    """One object of each kind, owned by Riga (alice's city), for building every URL."""
+    settings.MEDIA_ROOT = tmp_path
+    from dashboard.services import invitation_send
+    from digests.services import preferences_token
+    from indicators.models import Indicator
+    from initiatives.tests.factories import propose
+    from reports import services as report_services
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    evidence = report_services.evidence_add(report=riga_report, user=alice, content_type="application/pdf",
+                                            upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"))
+    initiative = propose(user=alice, plan=assigned["1.3"].focus_area.plan, point=assigned["1.3"],
+                         costs={cities["riga"]: Decimal("100"), cities["tallinn"]: Decimal("50")})
+    indicator = Indicator.objects.create(name="Start-ups", unit="per 100,000", first_year=2011, last_year=2012)
+    membership = alice.memberships.get()
+    _, invitation_token = invitation_send(email="new.delegate@example.org", role="delegate", city=cities["riga"],
+                                          invited_by=secretariat)
+    kwargs = {
+        "report_id": riga_report.pk, "evidence_id": evidence.pk, "point_id": assigned["1.3"].pk,
+        "period_id": periods["2011 H1"].pk, "plan_id": assigned["1.3"].focus_area.plan_id,
+        "city_slug": "riga", "slug": "riga", "user_id": alice.pk, "membership_id": membership.pk,
+        "initiative_id": initiative.pk, "indicator_id": indicator.pk,
+        "token": preferences_token(user=mayor),
+    }
+    tokens = {"dashboard:invitation_accept": invitation_token, "password_reset_confirm": "set-password"}
+    people = {"anonymous": None, "own_delegate": alice, "other_delegate": bob, "mayor": mayor,
+              "observer": observer, "chair": chair, "secretariat": secretariat}
+    return kwargs, people, tokens
+
+
+def build_url(name, kwargs, tokens):
+    from django.urls import NoReverseMatch, get_resolver
+
+    resolver = get_resolver()
+    view_name = name.split(":")[-1]
+    namespace = name.rsplit(":", 1)[0] if ":" in name else None
+    possibilities = resolver.reverse_dict.getlist(view_name) if namespace is None else \
+        resolver.namespace_dict[namespace][1].reverse_dict.getlist(view_name)
+    params = possibilities[0][0][0][1] if possibilities else []
+    values = {}
+    for param in params:
+        if name in tokens and param == "token":
+            values[param] = tokens[name]
+        elif param == "uidb64":
+            values[param] = "MQ"
+        else:
+            values[param] = kwargs[param]
+    try:
+        return reverse(name, kwargs=values)
+    except NoReverseMatch as error:
+        raise AssertionError(f"cannot build {name}: {error}") from None
+
+
+def observed(client, url, method):
+    response = getattr(client, method)(url)
+    if response.status_code == 302 and "/accounts/login/" in response["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+def test_every_url_answers_every_role_as_expected(world, client_for):
+    kwargs, people, tokens = world
+    printing = os.environ.get("PRINT_PERMISSION_MATRIX") == "1"
+    differences = []
+    for name in sorted(set(url_names()) & set(EXPECTED) if not printing else url_names()):
+        url = build_url(name, kwargs, tokens)
+        expected_get, post_refused = EXPECTED.get(name, (None, None))
+        got = tuple(observed(client_for(people[role]), url, "get") for role in ROLES)
+        if printing:
+            print(f'    "{name}": ({got!r}, {post_refused!r}),')
+            continue
+        if got != expected_get:
+            differences.append(f"GET {name}: expected {expected_get}, got {got}")
+        for role in post_refused or ():
+            status = observed(client_for(people[role]), url, "post")
+            if status not in (LOGIN, 403, 404, 405, 410):
+                differences.append(f"POST {name} as {role}: got {status}, expected a refusal")
+    assert not differences, "\n".join(differences)
