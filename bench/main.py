@@ -47,6 +47,10 @@ def environment(options, database: str) -> dict:
     }
 
 
+def database_name(scale: str) -> str:
+    return f"baltmet_bench_{scale.replace('.', '_')}"
+
+
 def run(args, env, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
 
@@ -95,7 +99,8 @@ def main():
     parser = argparse.ArgumentParser(description="Benchmark the portal at two data sizes (see docs/performance.md).")
     parser.add_argument("--scales", nargs="+", default=["1", "10"])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=40, help="Timed requests per page (after 5 warm-up ones).")
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="Rounds of page measurements (5 requests a page a round; 1 for pages over 300 ms).")
     parser.add_argument("--recipients", type=int, default=200)
     parser.add_argument("--load-seconds", type=int, default=25, help="wrk duration per page (two pages: ≤ 60 s in all).")
     parser.add_argument("--skip-digest", action="store_true")
@@ -110,14 +115,14 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
-    first_env = environment(options, f"baltmet_bench_{options.scales[0]}")
+    first_env = environment(options, database_name(options.scales[0]))
     log("collecting static files")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], first_env)
     results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seed": options.seed,
                "scales": []}
 
     for scale in options.scales:
-        database = f"baltmet_bench_{scale.replace('.', '_')}"
+        database = database_name(scale)
         env = environment(options, database)
         entry = {"scale": scale, "database": database}
         if not options.reuse:
@@ -129,12 +134,16 @@ def main():
             run([PYTHON, "manage.py", "generate_load_data", "--scale", scale, "--seed", str(options.seed)], env)
             entry["generate_s"] = round(time.perf_counter() - begin, 1)
             run(["psql", env["DATABASE_URL"], "-q", "-c", "VACUUM ANALYZE"], env)
-        log(f"scale {scale}: measuring pages")
-        out = WORK / f"pages-{scale}.json"
-        run([PYTHON, "-m", "bench.pages", "--scale", scale, "--out", str(out), "--repeat", str(options.repeat)],
-            {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"})
-        entry.update(json.loads(out.read_text()))
         results["scales"].append(entry)
+
+    log("measuring pages at every scale, interleaved")
+    out = WORK / "pages.json"
+    run([PYTHON, "-m", "bench.pages", "--out", str(out), "--rounds", str(options.rounds),
+         *[arg for entry in results["scales"] for arg in ("--db", f"{entry['scale']}={entry['database']}")]],
+        {**first_env, "DJANGO_SETTINGS_MODULE": "bench.settings"})
+    measured = json.loads(out.read_text())
+    for entry in results["scales"]:
+        entry.update(measured[entry["scale"]])
 
     largest = results["scales"][-1]
     env = environment(options, largest["database"])

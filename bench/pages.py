@@ -1,7 +1,7 @@
 """Each main page's SQL query count and server time, through Django's test client, in one database.
 
-Run by bench/run as `python -m bench.pages --scale N --out FILE` with DJANGO_SETTINGS_MODULE=bench.settings
-and DATABASE_URL pointing at a database filled by `generate_load_data`. Each page is one entry of PAGES:
+Run by bench/run as `python -m bench.pages --db 1=baltmet_bench_1 --db 10=baltmet_bench_10 --out FILE` with
+DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL pointing at the first of those databases. Each page is one entry of PAGES:
 a URL name (or a "module:function" called directly) and the person who asks. An entry whose URL name or
 function does not exist in this checkout is reported as "not available", never replaced by another.
 """
@@ -133,34 +133,66 @@ def _resolve(entry: Entry, ctx: Context):
     return (lambda: client.get(url).status_code), url
 
 
-def measure(entry: Entry, ctx: Context, *, repeat: int, warmup: int, max_seconds: float) -> dict:
-    result = {"name": entry.name, "who": entry.who, "budget": entry.budget}
-    work, target = _resolve(entry, ctx)
-    result["target"] = target
-    if work is None:
-        result["available"] = False
-        return result
-    result["available"] = True
-    try:
-        for _ in range(warmup):
-            status = work()
-        with CaptureQueriesContext(connection) as queries:
-            status = work()
-    except Exception as error:  # report it in the table rather than abort the whole benchmark
-        result.update(status=f"error: {type(error).__name__}: {error}")
-        return result
-    result["status"] = status
-    result["queries"] = len(queries)
-    samples, started = [], time.perf_counter()
-    while len(samples) < repeat and (len(samples) < 10 or time.perf_counter() - started < max_seconds):
-        begin = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - begin) * 1000)
-    result.update(
-        n=len(samples), median_ms=round(statistics.median(samples), 3),
-        p95_ms=round(_percentile(samples, 0.95), 3), min_ms=round(min(samples), 3),
-    )
-    return result
+def use_database(name: str):
+    """Point the default connection at another bench database (the next query reconnects)."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def measure_all(databases: dict, *, rounds: int, per_round: int, warmup: int, slow_ms: float) -> dict:
+    """Measure every page at every scale, interleaved: round after round, each scale takes its turn
+    (in alternating order), so that a machine that gets busier or quieter during the run affects both
+    scales alike and the scale-10/scale-1 ratio stays meaningful."""
+    prepared = {}
+    for scale, database in databases.items():
+        use_database(database)
+        ctx = context()
+        rows = []
+        for entry in PAGES:
+            result = {"name": entry.name, "who": entry.who, "budget": entry.budget}
+            work, target = _resolve(entry, ctx)
+            result["target"], result["available"] = target, work is not None
+            if work is not None:
+                try:
+                    for _ in range(warmup):
+                        work()
+                    with CaptureQueriesContext(connection) as queries:
+                        status = work()
+                    result.update(status=status, queries=len(queries))
+                    begin = time.perf_counter()
+                    work()
+                    result["_repeat"] = per_round if (time.perf_counter() - begin) * 1000 < slow_ms else 1
+                except Exception as error:  # shown in the table rather than aborting the benchmark
+                    result.update(status=f"error: {type(error).__name__}: {error}")
+                    work = None
+            rows.append((entry, result, work, []))
+        prepared[scale] = {"rows": rows, "data": data_sizes(),
+                           "people": {k: (u.username if u else None) for k, u in ctx.people.items()}}
+    order = list(databases)
+    for round_number in range(rounds):
+        for scale in (order if round_number % 2 == 0 else order[::-1]):
+            use_database(databases[scale])
+            for _entry, result, work, samples in prepared[scale]["rows"]:
+                if work is None:
+                    continue
+                for _ in range(result["_repeat"]):
+                    begin = time.perf_counter()
+                    work()
+                    samples.append((time.perf_counter() - begin) * 1000)
+    out = {}
+    for scale, item in prepared.items():
+        pages = []
+        for _entry, result, _work, samples in item["rows"]:
+            result.pop("_repeat", None)
+            if samples:
+                result.update(
+                    n=len(samples), median_ms=round(statistics.median(samples), 3),
+                    p95_ms=round(_percentile(samples, 0.95), 3), min_ms=round(min(samples), 3),
+                )
+            pages.append(result)
+        out[scale] = {"scale": scale, "database": databases[scale], "data": item["data"], "pages": pages,
+                      "people": item["people"]}
+    return out
 
 
 def data_sizes() -> dict:
@@ -181,18 +213,19 @@ def data_sizes() -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", required=True)
+    parser.add_argument("--db", action="append", required=True, metavar="SCALE=DATABASE",
+                        help="A scale and its database, e.g. 1=baltmet_bench_1; give one per scale.")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--per-round", type=int, default=5, help="Requests per page per round (1 for slow pages).")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--max-seconds", type=float, default=10.0, help="Stop repeating a slow page after this.")
+    parser.add_argument("--slow-ms", type=float, default=300.0, help="A page slower than this gets 1 request a round.")
     options = parser.parse_args()
-    ctx = context()
-    pages = [measure(entry, ctx, repeat=options.repeat, warmup=options.warmup, max_seconds=options.max_seconds)
-             for entry in PAGES]
+    databases = dict(item.split("=", 1) for item in options.db)
+    results = measure_all(databases, rounds=options.rounds, per_round=options.per_round, warmup=options.warmup,
+                          slow_ms=options.slow_ms)
     with open(options.out, "w") as out:
-        json.dump({"scale": options.scale, "data": data_sizes(), "pages": pages,
-                   "people": {k: (u.username if u else None) for k, u in ctx.people.items()}}, out, indent=2)
+        json.dump(results, out, indent=2)
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def table(results: dict, *, markdown=False) -> str:
             f"failed {digest.get('failed')})" + (f"; {digest['error']}" if digest.get("error") else "")
         )
     else:
-        out.append(f"Digest run: not available ({digest.get('reason') or digest.get('error')})")
+        out.append(f"Digest run: {'skipped' if not digest else 'not available'} ({digest.get('reason') or digest.get('error') or '--skip-digest'})")
     load = results.get("load") or {}
     if load.get("available"):
         out.append(f"Load at scale {load.get('scale')}: gunicorn {load['workers']} workers, wrk {load['connections']} "
@@ -137,7 +137,7 @@ def table(results: dict, *, markdown=False) -> str:
                 out.append(f"  {t['name']}: {t['rps']} req/s, p50 {t['p50_ms']} ms, p95 {t['p95_ms']} ms, "
                            f"p99 {t['p99_ms']} ms, {t['errors']} errors ({t['requests']} requests)")
     else:
-        out.append(f"Load test: not available ({load.get('reason')})")
+        out.append(f"Load test: {'skipped' if not load else 'not available'} ({load.get('reason') or '--skip-load'})")
     out.append("")
     out.append("Budgets:")
     for name, ok in results["budgets"].items():
