@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -144,7 +146,8 @@ class ProgressReport(models.Model):
 
 
 def evidence_upload_path(evidence, filename):
-    return f"evidence/{evidence.report_id}/{filename}"
+    # A folder of its own per file keeps the uploaded name as it was (no suffix on a clash).
+    return f"evidence/{evidence.report_id}/{uuid.uuid4().hex}/{filename}"
 
 
 class Evidence(models.Model):

@@ -126,9 +126,8 @@ def use_broker():
 
     def use(url):
         app.conf.broker_url = url
-        # Connections and producers are pooled; drop the pools so the next publish uses `url`.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Connections and producers are pooled; drop this app's references so the next publish uses
+        # `url`. (Not closed: kombu's global producer pools still hold them for the first URL.)
         app._pool = None
         app.amqp._producer_pool = None
 
