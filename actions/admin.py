@@ -38,7 +38,9 @@ class ActionPointAdmin(SimpleHistoryAdmin):
 
 @admin.register(Initiative)
 class InitiativeAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "plan", "action_point", "proposing_city"]
-    list_filter = ["plan", "proposing_city"]
+    list_display = ["title", "plan", "action_point", "proposing_city", "state"]
+    list_filter = ["plan", "state", "proposing_city"]
+    # The consent workflow (initiatives.services) owns these; editing them here would bypass it.
+    readonly_fields = ["state", "version", "decided_at"]
     list_select_related = ["plan", "action_point__focus_area", "proposing_city"]
     filter_horizontal = ["involved_cities"]
