@@ -181,9 +181,14 @@ def celery_worker(redis_broker, transactional_db, monkeypatch):
     # The worker thread opens its own connection; close it after each task so the test database
     # can be flushed and dropped.
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=20) as worker:
-        yield worker
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=20) as worker:
+            yield worker
+    finally:
+        # The stopped worker leaves the app's connection pool closed; later tests need fresh ones.
+        app._pool = None
+        app.amqp._producer_pool = None
 
 
 def _database_url() -> str:
