@@ -82,6 +82,10 @@ class Digest:
     initiatives: list = field(default_factory=list)
 
     @property
+    def city_names(self):
+        return ", ".join(city.name for city in self.cities)
+
+    @property
     def changed_points(self):
         return [line for line in self.points if line.changes]
 

@@ -37,6 +37,7 @@ def _planned(**kwargs):
 def _assert_matches_city(message, city, point, network):
     text = _text_of(message)
     assert city.name in message["Subject"]
+    assert f"== Action points of {city.name} ==" in text
     assert f"* {point.number} " in text and point.get_status_display() in text
     others = [p.number for c, (_, p) in network.items() if c != city]
     assert not any(f"* {number} " in text for number in others)

@@ -288,3 +288,21 @@ def test_the_deliveries_page_lists_what_each_reminder_said(reminder_setup, alice
 
     assert page.status_code == 200
     assert f"{point.number} · Riga · Now – Due within 7 days" in page.content.decode()
+
+
+def test_approved_initiatives_of_the_city_are_in_the_digest(network, plan, cities):
+    from actions.models import Initiative, InitiativeState
+
+    riga = cities["riga"]
+    mayor = network[riga][0]
+    initiative = Initiative.objects.create(
+        plan=plan, title="Joint cluster study", proposing_city=riga, state=InitiativeState.APPROVED,
+        decided_at=timezone.now(),
+    )
+    initiative.involved_cities.set([riga, cities["tallinn"]])
+    Initiative.objects.create(plan=plan, title="Still proposed", proposing_city=riga).involved_cities.set([riga])
+
+    rendered = services.next_digest_preview(recipient=mayor)
+
+    assert "* Joint cluster study (Riga, Tallinn)" in rendered.text
+    assert "Still proposed" not in rendered.text
