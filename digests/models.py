@@ -60,7 +60,9 @@ class DigestDelivery(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DeliveryKind.choices, default=DeliveryKind.DIGEST)
     period_key = models.CharField(_("period"), max_length=10)
     copy = models.PositiveSmallIntegerField(_("copy"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING,
+    )
     to = models.EmailField(_("to"), blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     window_start = models.DateTimeField(_("covers changes since"), null=True, blank=True)

@@ -174,7 +174,9 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         actionpoint__focus_area__plan=plan
     ).values_list("actionpoint_id", "city_id"):
         partners[point_id].add(city_id)
-    taking_part = {p.pk: ({p.coordinating_city_id} if p.coordinating_city_id else set()) | partners[p.pk] for p in points}
+    taking_part = {
+        p.pk: ({p.coordinating_city_id} if p.coordinating_city_id else set()) | partners[p.pk] for p in points
+    }
     by_id = {p.pk: p for p in points}
 
     for point in points:
@@ -261,7 +263,9 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
     if digest.share_period is not None:
         share_id = digest.share_period.pk
         if share_id in relevant:
-            submitted_slots = {key for key, state in reports.items() if key[2] == share_id and state in REPORT_IN_STATES}
+            submitted_slots = {
+                key for key, state in reports.items() if key[2] == share_id and state in REPORT_IN_STATES
+            }
         else:
             submitted_slots = {
                 (pid, cid, share_id) for pid, cid in ProgressReport.objects.filter(
@@ -302,7 +306,8 @@ def open_report_slots(*, plan, periods, city_ids=None) -> dict:
         partners[point_id].add(city_id)
     taking_part = {
         pid: ({coordinator} if coordinator else set()) | partners[pid]
-        for pid, coordinator in ActionPoint.objects.filter(focus_area__plan=plan).values_list("pk", "coordinating_city_id")
+        for pid, coordinator in ActionPoint.objects.filter(focus_area__plan=plan)
+        .values_list("pk", "coordinating_city_id")
     }
     period_ids = [period.pk for period in periods]
     states = {

@@ -36,7 +36,8 @@ def secretariat_only(view):
 def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
     rows = DigestDelivery.objects.select_related("recipient").prefetch_related(
-        Prefetch("reminder_items", queryset=ReminderItem.objects.select_related("action_point__focus_area", "city", "period"))
+        Prefetch("reminder_items",
+                 queryset=ReminderItem.objects.select_related("action_point__focus_area", "city", "period"))
     ).order_by("-created", "-pk")
     if form.is_valid():
         if form.cleaned_data["status"]:

@@ -50,7 +50,7 @@ def test_it_summarises_the_city_part_of_the_plan(network, plan, secretariat):
 
 
 def test_it_names_a_delegate_whose_city_missed_two_deadlines_running(network, plan, cities):
-    periods = due_periods(plan)  # noqa: F841 — no reports at all: every city missed Past 1 and Past 2
+    due_periods(plan)  # and no reports at all: every city missed Past 1 and Past 2
     riga = cities["riga"]
     delegate = UserFactory(username="late-delegate", first_name="Late")
     membership_grant(user=delegate, role=Role.DELEGATE, city=riga)
@@ -98,7 +98,9 @@ def test_subscribers_are_mayors_by_default_and_whoever_chose_a_frequency(network
     assert len(people) == 10
 
 
-def test_fan_out_creates_one_delivery_per_person_and_period_however_often_it_runs(network, django_capture_on_commit_callbacks):
+def test_fan_out_creates_one_delivery_per_person_and_period_however_often_it_runs(
+    network, django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks() as callbacks:
         first = services.digests_fan_out(queue=False)
         second = services.digests_fan_out(queue=False)
@@ -240,7 +242,8 @@ def test_overdue_reminders_come_at_1_7_and_30_days(reminder_setup, alice):
     stages = []
     for days in range(0, 40):
         for delivery in services.reminders_fan_out(today=due + timedelta(days=days), queue=False):
-            stages += [(days, i.stage) for i in delivery.reminder_items.filter(action_point=point, period=periods["Now"])]
+            items = delivery.reminder_items.filter(action_point=point, period=periods["Now"])
+            stages += [(days, item.stage) for item in items]
     assert stages == [(0, "due_soon"), (1, "overdue_1"), (7, "overdue_7"), (30, "overdue_30")]
 
 
