@@ -7,6 +7,7 @@ function does not exist in this checkout is reported as "not available", never r
 """
 
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -176,6 +177,9 @@ def measure_all(databases: dict, *, rounds: int, per_round: int, warmup: int, sl
                 if work is None:
                     continue
                 for _ in range(result["_repeat"]):
+                    # Each sample starts from a collected heap, so no page pays for another's garbage
+                    # (the trivial view would otherwise collect the dashboard's).
+                    gc.collect()
                     begin = time.perf_counter()
                     work()
                     samples.append((time.perf_counter() - begin) * 1000)
