@@ -68,6 +68,16 @@ def fresh_database(options, name: str):
     connection.close()
 
 
+def vacuum_analyze(options, name: str):
+    import psycopg2
+
+    connection = psycopg2.connect(f"{options.postgres}/{name}")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.close()
+
+
 def machine(env) -> dict:
     cpu = ""
     try:
@@ -133,7 +143,8 @@ def main():
             begin = time.perf_counter()
             run([PYTHON, "manage.py", "generate_load_data", "--scale", scale, "--seed", str(options.seed)], env)
             entry["generate_s"] = round(time.perf_counter() - begin, 1)
-            run(["psql", env["DATABASE_URL"], "-q", "-c", "VACUUM ANALYZE"], env)
+            # Fresh planner statistics, as autovacuum would gather after an import (docs/performance.md).
+            vacuum_analyze(options, database)
         results["scales"].append(entry)
 
     log("measuring pages at every scale, interleaved")

@@ -138,11 +138,21 @@ def table(results: dict, *, markdown=False) -> str:
                            f"p99 {t['p99_ms']} ms, {t['errors']} errors ({t['requests']} requests)")
     else:
         out.append(f"Load test: {'skipped' if not load else 'not available'} ({load.get('reason') or '--skip-load'})")
+    m = results.get("machine") or {}
+    if m:
+        out.append(f"Machine: {m.get('cpu')} ({m.get('cpus')} CPUs), {m.get('memory')}, {m.get('os')}; Python "
+                   f"{m.get('python')}, Django {m.get('django')}, PostgreSQL {m.get('postgresql')}; commit "
+                   f"{m.get('commit')}; load average at start {', '.join(f'{x:.2f}' for x in m.get('load_average_at_start', []))}")
+    sizes = [f"scale {run['scale']}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in run.get("data", {}).items())
+             + (f" (generated in {run['generate_s']} s)" if run.get("generate_s") else "") for run in results["scales"]]
+    out.extend(f"Data at {line}" for line in sizes)
     out.append("")
     out.append("Budgets:")
     for name, ok in results["budgets"].items():
         out.append(f"  {'ok    ' if ok else ('n/a   ' if ok is None else 'MISSED')} {name}")
     out.append("All budgets met." if results["all_budgets_met"] else "NOT all budgets met (see above).")
+    if markdown:  # the table stays a table; the rest reads as it prints
+        out = [out[0], "", "```text", *out[2:], "```"]
     return "\n".join(out)
 
 
