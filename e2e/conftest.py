@@ -27,11 +27,17 @@ PASSWORD = "password"  # what cities.tests.factories.UserFactory gives everyone
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def _orm_beside_playwright():
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make are
     # still ordinary blocking calls, which Django would otherwise refuse.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -42,7 +48,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not CHROMIUM.exists():
         service_required("Chromium", "/usr/bin/chromium is missing (apt-get install chromium)")
     try:
@@ -65,6 +71,14 @@ def mail_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server):
+    """The SMTP server, emptied of earlier tests' messages."""
+    with mail_server._lock:
+        mail_server.messages.clear()
+    return mail_server
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_a_delegate_reports_on_an_overdue_point_with_an_attachment(page, assigned, periods, alice, secretariat,
-                                                                  mail_server, tmp_path):
+                                                                  mailbox, tmp_path):
     evidence = tmp_path / "workshop-minutes.pdf"
     evidence.write_bytes(PDF)
     log_in(page, "alice")
@@ -38,8 +38,8 @@ def test_a_delegate_reports_on_an_overdue_point_with_an_attachment(page, assigne
     report = ProgressReport.objects.get()
     assert (report.state, report.delivery_status) == ("submitted", "at_risk")
     assert Evidence.objects.get().filename == "workshop-minutes.pdf"
-    wait_for(lambda: mail_server.to(secretariat.email), timeout=30, message="the Secretariat's email")
-    assert "Submitted for review: Riga on 1.3" in mail_server.to(secretariat.email)[0]["Subject"]
+    wait_for(lambda: mailbox.to(secretariat.email), timeout=30, message="the Secretariat's email")
+    assert "Submitted for review: Riga on 1.3" in mailbox.to(secretariat.email)[0]["Subject"]
 
 
 def test_a_delegate_editing_the_url_to_another_citys_report_is_refused(page, assigned, periods, cities, alice, bob):
