@@ -107,3 +107,29 @@ def test_it_is_deterministic_for_a_seed():
 
     assert first["reports"] and first["history"] and first["indicator_values"]
     assert first == second
+
+
+def current_plan_reports():
+    plan = ActionPlan.objects.current()
+    return sorted(ProgressReport.objects.filter(period__plan=plan).values_list(
+        "action_point__focus_area__number", "action_point__sequence", "city__slug", "period__label", "state",
+        "delivery_status", "summary", "version", "submitted_at",
+    ))
+
+
+@pytest.mark.django_db
+def test_a_larger_scale_adds_older_years_and_keeps_the_current_plan():
+    def run(scale):
+        try:
+            with transaction.atomic():
+                generate(scale=scale)
+                taken = (ActionPlan.objects.count(), current_plan_reports())
+                raise Rollback
+        except Rollback:
+            return taken
+
+    plans_small, small = run(0.1)
+    plans_large, large = run(0.5)
+
+    assert (plans_small, plans_large) == (1, 2)
+    assert small and small == large
