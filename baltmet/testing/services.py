@@ -168,7 +168,7 @@ def redis_broker():
 
 
 @pytest.fixture
-def celery_worker(redis_broker, transactional_db, monkeypatch):
+def celery_worker(request, transactional_db, monkeypatch):
     """A real Celery worker (solo pool) in a thread of this process, consuming from Redis."""
     from celery.contrib.testing.worker import start_worker
     from django.db import connection
@@ -178,6 +178,7 @@ def celery_worker(redis_broker, transactional_db, monkeypatch):
     if connection.vendor != "postgresql":
         # SQLite's shared in-memory test database locks whole tables between threads.
         pytest.skip("a worker thread shares the test database only on PostgreSQL (run with DATABASE_URL=postgres://…)")
+    request.getfixturevalue("redis_broker")
     # The worker thread opens its own connection; close it after each task so the test database
     # can be flushed and dropped.
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
@@ -234,11 +235,13 @@ class WorkerProcesses:
 
 
 @pytest.fixture
-def worker_processes(redis_broker, transactional_db):
+def worker_processes(request, transactional_db):
     """Start Celery worker processes on the test database and this test's Redis; all are stopped after."""
+    database_url = _database_url()
+    request.getfixturevalue("redis_broker")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
