@@ -107,7 +107,8 @@ def main():
     )
     try:
         if not wait_for_worker(app):
-            result.update(available=True, error="the Celery worker did not answer within 60 s (see var/bench/worker.log)")
+            result.update(available=True,
+                          error="the Celery worker did not answer within 60 s (see var/bench/worker.log)")
             return
         started = time.perf_counter()
         fan_out()  # queues one send task per delivery after its transaction commits

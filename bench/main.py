@@ -96,7 +96,8 @@ def machine(env) -> dict:
          "print(django.get_version(), c.fetchone()[0], sep='|')"],
         cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "baltmet.settings"}, capture_output=True, text=True,
     ).stdout.strip().split("|")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
     return {
         "cpu": cpu, "cpus": os.cpu_count(), "memory": memory, "os": platform.platform(),
         "python": platform.python_version(), "django": versions[0] if versions else "",
@@ -112,7 +113,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=8,
                         help="Rounds of page measurements (5 requests a page a round; 1 for pages over 300 ms).")
     parser.add_argument("--recipients", type=int, default=200)
-    parser.add_argument("--load-seconds", type=int, default=25, help="wrk duration per page (two pages: ≤ 60 s in all).")
+    parser.add_argument("--load-seconds", type=int, default=25,
+                        help="wrk duration per page (two pages: ≤ 60 s in all).")
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="Keep the databases of a previous run (no regeneration).")

@@ -1,7 +1,8 @@
 """Each main page's SQL query count and server time, through Django's test client, in one database.
 
 Run by bench/run as `python -m bench.pages --db 1=baltmet_bench_1 --db 10=baltmet_bench_10 --out FILE` with
-DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL pointing at the first of those databases. Each page is one entry of PAGES:
+DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL pointing at the first of those databases.
+Each page is one entry of PAGES:
 a URL name (or a "module:function" called directly) and the person who asks. An entry whose URL name or
 function does not exist in this checkout is reported as "not available", never replaced by another.
 """

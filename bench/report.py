@@ -50,7 +50,9 @@ def evaluate(results: dict) -> dict:
             checks = {
                 "queries constant": before["queries"] == page["queries"],
                 f"queries <= {QUERY_LIMIT}": page["queries"] <= QUERY_LIMIT,
-                f"<= {TRIVIAL_RATIO_LIMIT}x trivial": row["x_trivial"] is not None and row["x_trivial"] <= TRIVIAL_RATIO_LIMIT,
+                f"<= {TRIVIAL_RATIO_LIMIT}x trivial": (
+                    row["x_trivial"] is not None and row["x_trivial"] <= TRIVIAL_RATIO_LIMIT
+                ),
                 f"<= {GROWTH_LIMIT}x own small-scale time": row["growth"] is not None and row["growth"] <= GROWTH_LIMIT,
                 "status 200": page.get("status") == 200 and before.get("status") == 200,
             }
@@ -64,10 +66,12 @@ def evaluate(results: dict) -> dict:
     budgets = {}
     for row in rows:
         if row["budget"]:
-            budgets[f"page: {row['name']}"] = None if row["verdict"] in ("not available", "error") else row["verdict"] == "ok"
+            measured = row["verdict"] not in ("not available", "error")
+            budgets[f"page: {row['name']}"] = row["verdict"] == "ok" if measured else None
     digest = results.get("digest") or {}
     budgets[f"digest run < {DIGEST_LIMIT_S} s"] = (
-        None if not digest.get("available") else bool(digest.get("complete")) and digest.get("wall_s", 1e9) < DIGEST_LIMIT_S
+        None if not digest.get("available")
+        else bool(digest.get("complete")) and digest.get("wall_s", 1e9) < DIGEST_LIMIT_S
     )
     load = results.get("load") or {}
     for target in load.get("targets", []):
@@ -119,13 +123,15 @@ def table(results: dict, *, markdown=False) -> str:
     digest = results.get("digest") or {}
     if digest.get("available"):
         out.append(
-            f"Digest run at scale {digest.get('scale')}: {digest.get('received')}/{digest.get('planned')} messages received "
+            f"Digest run at scale {digest.get('scale')}: {digest.get('received')}/{digest.get('planned')} "
+            f"messages received "
             f"by the SMTP sink in {_fmt(digest.get('wall_s'), 2)} s ({_fmt(digest.get('messages_per_s'))} messages/s; "
             f"fan-out {_fmt(digest.get('fan_out_s'), 2)} s; worker concurrency {digest.get('worker_concurrency')}; "
             f"failed {digest.get('failed')})" + (f"; {digest['error']}" if digest.get("error") else "")
         )
     else:
-        out.append(f"Digest run: {'skipped' if not digest else 'not available'} ({digest.get('reason') or digest.get('error') or '--skip-digest'})")
+        why = digest.get("reason") or digest.get("error") or "--skip-digest"
+        out.append(f"Digest run: {'skipped' if not digest else 'not available'} ({why})")
     load = results.get("load") or {}
     if load.get("available"):
         out.append(f"Load at scale {load.get('scale')}: gunicorn {load['workers']} workers, wrk {load['connections']} "
@@ -142,7 +148,8 @@ def table(results: dict, *, markdown=False) -> str:
     if m:
         out.append(f"Machine: {m.get('cpu')} ({m.get('cpus')} CPUs), {m.get('memory')}, {m.get('os')}; Python "
                    f"{m.get('python')}, Django {m.get('django')}, PostgreSQL {m.get('postgresql')}; commit "
-                   f"{m.get('commit')}; load average at start {', '.join(f'{x:.2f}' for x in m.get('load_average_at_start', []))}")
+                   f"{m.get('commit')}; load average at start "
+                   f"{', '.join(f'{x:.2f}' for x in m.get('load_average_at_start', []))}")
     sizes = [f"scale {run['scale']}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in run.get("data", {}).items())
              + (f" (generated in {run['generate_s']} s)" if run.get("generate_s") else "") for run in results["scales"]]
     out.extend(f"Data at {line}" for line in sizes)

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, Initiative, InitiativeState
-from cities.models import ChairTerm, City, Membership, Role
+from cities.models import ChairTerm, Membership, Role
 from cities.services import member_cities_ensure
 
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
@@ -58,7 +58,8 @@ WORDS = (
 CITY_TIME_ZONES = {
     "berlin": "Europe/Berlin", "copenhagen": "Europe/Copenhagen", "helsinki": "Europe/Helsinki",
     "malmo": "Europe/Stockholm", "oslo": "Europe/Oslo", "riga": "Europe/Riga", "st-petersburg": "Europe/Moscow",
-    "stockholm": "Europe/Stockholm", "tallinn": "Europe/Tallinn", "vilnius": "Europe/Vilnius", "warsaw": "Europe/Warsaw",
+    "stockholm": "Europe/Stockholm", "tallinn": "Europe/Tallinn", "vilnius": "Europe/Vilnius",
+    "warsaw": "Europe/Warsaw",
 }
 
 
@@ -310,7 +311,8 @@ class _Generator:
         self.plans_list, self.areas, self.points, self.periods = plans, areas, points, periods
         self.partners_of = partners_of
         self.counts.update(plans=len(plans), focus_areas=len(areas), action_points=len(points),
-                           periods=len(periods), chair_terms=len(terms), partnerships=sum(map(len, partners_of.values())))
+                           periods=len(periods), chair_terms=len(terms),
+                           partnerships=sum(map(len, partners_of.values())))
 
     def reports(self):
         """A report by each taking-part city for each period that has begun; old ones approved, the
@@ -536,7 +538,8 @@ class _Generator:
                     answer = self.rng.choice([Answer.PENDING, Answer.APPROVED])
                 else:
                     answer = self.rng.choice([Answer.PENDING, Answer.DECLINED, Answer.APPROVED])
-                answered_at = None if answer == Answer.PENDING else item.created + timedelta(days=self.rng.randint(1, 6))
+                answered_at = (None if answer == Answer.PENDING
+                               else item.created + timedelta(days=self.rng.randint(1, 6)))
                 consent = ConsentRequest(
                     initiative=item, city=city,
                     expected_cost=Decimal(self.rng.randint(1, 200) * 500) if takes_part else None,

@@ -39,7 +39,9 @@ def snapshot():
             "city__slug",
         )),
         "initiatives": sorted(Initiative.objects.values_list("title", "state", "proposing_city__slug")),
-        "indicator_values": sorted(IndicatorValue.objects.values_list("indicator__name", "city__slug", "year", "value")),
+        "indicator_values": sorted(
+            IndicatorValue.objects.values_list("indicator__name", "city__slug", "year", "value")
+        ),
     }
 
 
