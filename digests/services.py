@@ -225,7 +225,7 @@ def reminders_fan_out(*, today=None, queue: bool = True) -> list[DigestDelivery]
     ).exclude(user__email="").select_related("user"):
         delegates[membership.city_id].append(membership.user)
     already = set(
-        ReminderItem.objects.filter(period_id__in=list(periods_by_id)).values_list(
+        ReminderItem.objects.filter(period_id__in=list(periods_by_id)).order_by().values_list(
             "recipient_id", "action_point_id", "city_id", "period_id", "stage",
         )
     )
