@@ -22,3 +22,16 @@ def test_the_delegates_pages(audit_page, axe_violations, assigned, periods, citi
     for path in ["/cities/riga/", f"/reports/{report.pk}/", f"/reports/new/{assigned['2.1'].pk}/{periods['2011 H2'].pk}/",
                  assigned["1.3"].get_absolute_url(), f"/reports/{report.pk}/history/", "/plans/"]:
         assert_accessible(audit_page, axe_violations, path)
+
+
+def test_the_secretariats_pages(audit_page, axe_violations, assigned, periods, cities, alice, mayor, secretariat):
+    from reports import services
+
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"],
+                                           period=periods["2011 H2"], summary="Submitted")
+    services.report_submit(report=report, version=report.version, user=alice)
+    log_in(audit_page, "sara")
+    for path in ["/secretariat/", "/secretariat/queue/", f"/secretariat/reports/{report.pk}/", "/secretariat/reports/",
+                 f"/digests/preview/?recipient={mayor.pk}", "/digests/", "/secretariat/people/",
+                 "/initiatives/", "/indicators/"]:
+        assert_accessible(audit_page, axe_violations, path)
