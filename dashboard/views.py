@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint
+from cities.access import secretariat_required
 from cities.models import Membership
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
-from .access import secretariat_required
 from .charts import status_chart
 from .forms import (
     AcceptInvitationForm, InvitationForm, MembershipForm, PeopleFilterForm, PeriodForm, PointCitiesForm,

@@ -1,9 +1,5 @@
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -12,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cities.roles import roles_of
+from cities.access import secretariat_required
 
 from . import selectors, services
 from .forms import DeliveryFilterForm, PreferencesForm, RecipientForm
@@ -21,18 +17,7 @@ from .models import DigestDelivery, Frequency, ReminderItem
 PAGE_SIZE = 50
 
 
-def secretariat_only(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles_of(request.user).is_secretariat:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@secretariat_only
+@secretariat_required
 def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
     rows = DigestDelivery.objects.select_related("recipient").prefetch_related(
@@ -50,7 +35,7 @@ def deliveries(request):
     return render(request, "digests/deliveries.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@secretariat_only
+@secretariat_required
 def preview(request):
     form = RecipientForm(request.GET or None)
     rendered = None
@@ -59,7 +44,7 @@ def preview(request):
     return render(request, "digests/preview.html", {"form": form, "rendered": rendered})
 
 
-@secretariat_only
+@secretariat_required
 def preview_html(request, user_id):
     recipient = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
     response = HttpResponse(services.next_digest_preview(recipient=recipient).html)
@@ -70,7 +55,7 @@ def preview_html(request, user_id):
 
 
 @require_POST
-@secretariat_only
+@secretariat_required
 def send_now(request):
     queued = services.digests_send_now(user=request.user)
     messages.success(request, _("%(count)s digests of the current period are queued for sending.") % {"count": queued})

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from cities.access import network_roles
 from cities.models import City
 from cities.roles import roles_of
 
@@ -11,13 +12,6 @@ from . import charts, selectors, services
 from .forms import IndicatorForm, UploadForm, ValueForm, YearForm
 from .models import IndicatorValue
 
-
-def _network_roles(request):
-    """Anybody with a role in the network reads the benchmarks; a bare account gets 403."""
-    roles = roles_of(request.user)
-    if not (roles.city_ids or roles.sees_whole_network):
-        raise PermissionDenied
-    return roles
 
 
 def _entering_roles(request):
@@ -29,7 +23,7 @@ def _entering_roles(request):
 
 @login_required
 def indicator_list(request):
-    roles = _network_roles(request)
+    roles = network_roles(request)
     home_city = None
     if len(roles.city_ids) == 1:
         home_city = City.objects.filter(pk=next(iter(roles.city_ids))).first()
@@ -55,7 +49,7 @@ def indicator_edit(request, indicator_id=None):
 
 @login_required
 def benchmark(request, indicator_id):
-    roles = _network_roles(request)
+    roles = network_roles(request)
     indicator = selectors.indicator_get(indicator_id)
     year = request.GET.get("year")
     data = selectors.benchmark(indicator=indicator, year=int(year) if year and year.isdigit() else None)
@@ -120,7 +114,7 @@ def values_upload(request, indicator_id):
 
 @login_required
 def city_page(request, slug):
-    _network_roles(request)
+    network_roles(request)
     city = get_object_or_404(City, slug=slug)
     return render(request, "indicators/city.html", {
         "city": city, "items": selectors.city_profile(city=city), "cities": City.objects.order_by("name"),

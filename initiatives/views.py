@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
+from cities.access import network_roles
 from cities.models import City
 from cities.roles import roles_of
 
@@ -13,13 +14,6 @@ from . import selectors, services
 from .forms import AnswerForm, InitiativeForm, WithdrawForm
 from .models import Answer
 
-
-def _network_roles(request):
-    """Anybody with a role in the network reads initiatives; a bare account gets 403."""
-    roles = roles_of(request.user)
-    if not (roles.city_ids or roles.sees_whole_network):
-        raise PermissionDenied
-    return roles
 
 
 def _member_cities():
@@ -33,7 +27,7 @@ def _can_change(roles, initiative):
 
 @login_required
 def initiative_list(request):
-    roles = _network_roles(request)
+    roles = network_roles(request)
     state = request.GET.get("state") if request.GET.get("state") in InitiativeState.values else None
     return render(request, "initiatives/list.html", {
         "initiatives": selectors.initiative_overview(state=state), "state": state, "states": InitiativeState.choices,
@@ -52,7 +46,7 @@ def overview(request):
 
 @login_required
 def initiative_detail(request, initiative_id):
-    roles = _network_roles(request)
+    roles = network_roles(request)
     initiative = selectors.initiative_detail(initiative_id)
     consents = list(initiative.consents.all())
     mine = next((c for c in consents if c.city_id == roles.delegate_city_id), None)
@@ -102,7 +96,7 @@ def initiative_propose(request):
 
 @login_required
 def initiative_edit(request, initiative_id):
-    roles = _network_roles(request)
+    roles = network_roles(request)
     initiative = selectors.initiative_detail(initiative_id)
     if not _can_change(roles, initiative):
         raise PermissionDenied

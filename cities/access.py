@@ -1,7 +1,10 @@
-"""The one gate in front of every Secretariat page.
+"""The gates in front of pages, built on `roles_of`, shared by every app.
 
-Anonymous people are sent to log in; everybody else who is not the Secretariat gets 403. The Chair
-may look at the pages marked `chair_may_view` (read-only: those views only answer GET and HEAD).
+`secretariat_required`: anonymous people are sent to log in; everybody else who is not the
+Secretariat gets 403. The Chair may look at the pages marked `chair_may_view` (read-only: those
+views only answer GET and HEAD). `network_roles`: anybody with a role in the network may read;
+a bare account gets 403. Finer questions (whose report, which city) live in each app's
+permissions module, e.g. reports/permissions.py.
 """
 
 from functools import wraps
@@ -9,7 +12,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from cities.roles import roles_of
+from .roles import UserRoles, roles_of
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -46,3 +49,11 @@ def secretariat_required(view=None, *, chair_may_view=False):
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+def network_roles(request) -> UserRoles:
+    """The person's roles, if they have any role in the network; otherwise 403."""
+    roles = roles_of(request.user)
+    if not (roles.city_ids or roles.sees_whole_network):
+        raise PermissionDenied
+    return roles
