@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from baltmet.testing.services import SmtpServer, _database_url, _redis_url, free_port
 from conftest import service_required

@@ -6,12 +6,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -19,7 +17,6 @@ from baltmet.celery import app as celery_app
 from baltmet.testing.services import SmtpServer, _database_url, free_port, wait_for
 from conftest import service_required
 from notifications.models import OutboxMessage
-from reports.models import ProgressReport
 
 ROOT = Path(__file__).resolve().parents[2]
 

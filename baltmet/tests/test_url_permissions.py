@@ -9,7 +9,6 @@ Run with PRINT_PERMISSION_MATRIX=1 to print what the portal does now, to review 
 """
 
 import os
-from datetime import date
 from decimal import Decimal
 
 import pytest
