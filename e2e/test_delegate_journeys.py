@@ -54,3 +54,24 @@ def test_a_delegate_editing_the_url_to_another_citys_report_is_refused(page, ass
     expect(page.get_by_text("Tallinn's private draft")).to_have_count(0)
     response = page.goto("/cities/tallinn/")
     assert response.status == 403
+
+
+def tab_to(page, predicate_js, limit=60):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")
+
+
+def test_a_delegate_writes_a_draft_with_the_keyboard_alone(page, assigned, periods, alice):
+    log_in(page, "alice")
+    page.goto(f"/reports/new/{assigned['1.3'].pk}/{periods['2011 H2'].pk}/")
+
+    tab_to(page, "document.activeElement.id === 'id_summary'")
+    page.keyboard.type("Written without a mouse.")
+    tab_to(page, "document.activeElement.textContent.trim() === 'Save draft'")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    assert ProgressReport.objects.get().summary == "Written without a mouse."
