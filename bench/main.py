@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
+TEMPLATE = "baltmet_bench_template"
 
 
 def log(message):
@@ -55,16 +56,18 @@ def run(args, env, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
 
 
-def fresh_database(options, name: str):
-    if not name.startswith("baltmet_bench_"):
-        raise SystemExit(f"Refusing to touch database {name}: only baltmet_bench_* are the benchmark's.")
+def fresh_database(options, name: str, *, template: str | None = None):
+    """Drop and create `name`, as a copy of `template` (an already migrated empty database) if given."""
+    for database in (name, template or "baltmet_bench_"):
+        if not database.startswith("baltmet_bench_"):
+            raise SystemExit(f"Refusing to touch database {database}: only baltmet_bench_* are the benchmark's.")
     import psycopg2
 
     connection = psycopg2.connect(f"{options.postgres}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     connection.close()
 
 
@@ -110,8 +113,8 @@ def main():
     parser = argparse.ArgumentParser(description="Benchmark the portal at two data sizes (see docs/performance.md).")
     parser.add_argument("--scales", nargs="+", default=["1", "10"])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=8,
-                        help="Rounds of page measurements (5 requests a page a round; 1 for pages over 300 ms).")
+    parser.add_argument("--rounds", type=int, default=25,
+                        help="Timed requests per page and scale, one per round, pages and scales interleaved.")
     parser.add_argument("--recipients", type=int, default=200)
     parser.add_argument("--load-seconds", type=int, default=25,
                         help="wrk duration per page (two pages: ≤ 60 s in all).")
@@ -133,14 +136,18 @@ def main():
     results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seed": options.seed,
                "scales": []}
 
+    if not options.reuse:
+        # Migrated once, then copied for every scale.
+        log(f"migrating an empty database {TEMPLATE}")
+        fresh_database(options, TEMPLATE)
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], environment(options, TEMPLATE))
     for scale in options.scales:
         database = database_name(scale)
         env = environment(options, database)
         entry = {"scale": scale, "database": database}
         if not options.reuse:
-            log(f"scale {scale}: fresh database {database}, migrate")
-            fresh_database(options, database)
-            run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+            log(f"scale {scale}: fresh database {database} (a copy of {TEMPLATE})")
+            fresh_database(options, database, template=TEMPLATE)
             log(f"scale {scale}: generate_load_data --scale {scale} --seed {options.seed}")
             begin = time.perf_counter()
             run([PYTHON, "manage.py", "generate_load_data", "--scale", scale, "--seed", str(options.seed)], env)

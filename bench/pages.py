@@ -141,10 +141,11 @@ def use_database(name: str):
     connection.settings_dict["NAME"] = name
 
 
-def measure_all(databases: dict, *, rounds: int, per_round: int, warmup: int, slow_ms: float) -> dict:
-    """Measure every page at every scale, interleaved: round after round, each scale takes its turn
-    (in alternating order), so that a machine that gets busier or quieter during the run affects both
-    scales alike and the scale-10/scale-1 ratio stays meaningful."""
+def measure_all(databases: dict, *, rounds: int, warmup: int) -> dict:
+    """Measure every page at every scale, interleaved: in each round every page is asked once at each
+    scale (the scales in alternating order), so that a machine that gets busier or quieter during the
+    run affects all pages and both scales alike, and no page gets the warm caches of asking it twice
+    in a row."""
     prepared = {}
     for scale, database in databases.items():
         use_database(database)
@@ -161,9 +162,6 @@ def measure_all(databases: dict, *, rounds: int, per_round: int, warmup: int, sl
                     with CaptureQueriesContext(connection) as queries:
                         status = work()
                     result.update(status=status, queries=len(queries))
-                    begin = time.perf_counter()
-                    work()
-                    result["_repeat"] = per_round if (time.perf_counter() - begin) * 1000 < slow_ms else 1
                 except Exception as error:  # shown in the table rather than aborting the benchmark
                     result.update(status=f"error: {type(error).__name__}: {error}")
                     work = None
@@ -177,18 +175,16 @@ def measure_all(databases: dict, *, rounds: int, per_round: int, warmup: int, sl
             for _entry, result, work, samples in prepared[scale]["rows"]:
                 if work is None:
                     continue
-                for _ in range(result["_repeat"]):
-                    # Each sample starts from a collected heap, so no page pays for another's garbage
-                    # (the trivial view would otherwise collect the dashboard's).
-                    gc.collect()
-                    begin = time.perf_counter()
-                    work()
-                    samples.append((time.perf_counter() - begin) * 1000)
+                # Each sample starts from a collected heap, so no page pays for another's garbage
+                # (the trivial view would otherwise collect the dashboard's).
+                gc.collect()
+                begin = time.perf_counter()
+                work()
+                samples.append((time.perf_counter() - begin) * 1000)
     out = {}
     for scale, item in prepared.items():
         pages = []
         for _entry, result, _work, samples in item["rows"]:
-            result.pop("_repeat", None)
             if samples:
                 result.update(
                     n=len(samples), median_ms=round(statistics.median(samples), 3),
@@ -221,14 +217,11 @@ def main():
     parser.add_argument("--db", action="append", required=True, metavar="SCALE=DATABASE",
                         help="A scale and its database, e.g. 1=baltmet_bench_1; give one per scale.")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--per-round", type=int, default=5, help="Requests per page per round (1 for slow pages).")
+    parser.add_argument("--rounds", type=int, default=25, help="Timed requests per page and scale.")
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--slow-ms", type=float, default=300.0, help="A page slower than this gets 1 request a round.")
     options = parser.parse_args()
     databases = dict(item.split("=", 1) for item in options.db)
-    results = measure_all(databases, rounds=options.rounds, per_round=options.per_round, warmup=options.warmup,
-                          slow_ms=options.slow_ms)
+    results = measure_all(databases, rounds=options.rounds, warmup=options.warmup)
     with open(options.out, "w") as out:
         json.dump(results, out, indent=2)
 
