@@ -73,7 +73,7 @@ def wait_for(port, timeout=30):
 
 def run_wrk(url, cookie, *, seconds, connections) -> dict:
     completed = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
          "-s", str(ROOT / "bench/wrk_report.lua"),
          "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, timeout=seconds + 60,
