@@ -48,6 +48,18 @@ def environment(options, database: str) -> dict:
     }
 
 
+def optional_step(args, env, out: Path) -> dict:
+    """Run a measuring step whose failure should show in the table rather than end the benchmark."""
+    out.unlink(missing_ok=True)
+    try:
+        run(args, env)
+    except subprocess.CalledProcessError as error:
+        log(f"{args[2]} failed with exit status {error.returncode}")
+    if not out.exists():
+        return {"available": False, "reason": f"{args[2]} failed before writing its results (see above)"}
+    return json.loads(out.read_text())
+
+
 def database_name(scale: str) -> str:
     return f"baltmet_bench_{scale.replace('.', '_')}"
 
@@ -171,13 +183,15 @@ def main():
     if not options.skip_digest:
         log(f"digest run for {options.recipients} recipients at scale {largest['scale']}")
         out = WORK / "digest.json"
-        run([PYTHON, "-m", "bench.digest_run", "--recipients", str(options.recipients), "--out", str(out)], env)
-        results["digest"] = {"scale": largest["scale"], **json.loads(out.read_text())}
+        results["digest"] = {"scale": largest["scale"], **optional_step(
+            [PYTHON, "-m", "bench.digest_run", "--recipients", str(options.recipients), "--out", str(out)], env, out,
+        )}
     if not options.skip_load:
         log(f"load test at scale {largest['scale']}")
         out = WORK / "load.json"
-        run([PYTHON, "-m", "bench.load", "--out", str(out), "--seconds", str(options.load_seconds)], env)
-        results["load"] = {"scale": largest["scale"], **json.loads(out.read_text())}
+        results["load"] = {"scale": largest["scale"], **optional_step(
+            [PYTHON, "-m", "bench.load", "--out", str(out), "--seconds", str(options.load_seconds)], env, out,
+        )}
 
     results["total_s"] = round(time.perf_counter() - started, 1)
     report.evaluate(results)
