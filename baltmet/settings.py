@@ -94,7 +94,16 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'baltmet.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and beat share the file: write-ahead logging lets readers go on
+    # while one writes, and IMMEDIATE transactions wait for the write lock up front instead of
+    # failing with "database is locked" halfway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Re-check pooled connections so a restarted PostgreSQL does not need an app restart.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
