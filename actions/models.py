@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from baltmet.links import link
 from cities.models import City
 
 
@@ -151,7 +152,7 @@ class ActionPoint(models.Model):
         return f"{self.focus_area.number}.{self.sequence}"
 
     def get_absolute_url(self):
-        return reverse("actions:action_point", args=[self.pk])
+        return link("actions:action_point", self.pk)
 
 
 class InitiativeState(models.TextChoices):
@@ -223,7 +224,7 @@ class Initiative(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("initiatives:detail", args=[self.pk])
+        return link("initiatives:detail", self.pk)
 
     @property
     def is_network_wide(self):

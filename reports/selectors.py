@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint
+from baltmet.links import link
 from cities.models import City
 
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
@@ -20,6 +21,9 @@ class WorkspaceRow:
     report: ProgressReport | None
     is_coordinator: bool
     overdue: bool
+    point_url: str = ""
+    report_url: str = ""
+    open_url: str = ""
 
     @property
     def state(self):
@@ -39,13 +43,15 @@ def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]
     )
     reports = {r.action_point_id: r for r in ProgressReport.objects.filter(city=city, period=period).order_by()}
     today = timezone.localdate()
-    rows = [
-        WorkspaceRow(
-            point=point, report=reports.get(point.pk), is_coordinator=point.coordinating_city_id == city.pk,
-            overdue=is_overdue(period, reports.get(point.pk), today),
-        )
-        for point in points
-    ]
+    rows = []
+    for point in points:
+        report = reports.get(point.pk)
+        rows.append(WorkspaceRow(
+            point=point, report=report, is_coordinator=point.coordinating_city_id == city.pk,
+            overdue=is_overdue(period, report, today), point_url=link("actions:action_point", point.pk),
+            report_url=link("reports:report", report.pk) if report else "",
+            open_url=link("reports:open", point.pk, period.pk),
+        ))
     return sorted(rows, key=lambda row: not row.overdue)  # stable: keeps the plan's order within each group
 
 
