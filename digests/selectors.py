@@ -7,6 +7,7 @@ queries does not grow with the number of action points, reports or cities.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, Subquery
@@ -22,6 +23,15 @@ from .models import DigestDelivery, DigestSubscription, Frequency, ReminderItem
 
 REPORT_IN_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
 AT_RISK_STATUSES = (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
+
+
+class Change(NamedTuple):
+    """One thing that happened to a point. Named, not indexed: templates reading `change.0` on a
+    plain tuple take Django's slow path (a failed attribute lookup and a dir()) every time."""
+
+    kind: str  # "status", "summary" or "report"
+    old: str
+    new: str
 
 
 @dataclass
@@ -188,9 +198,9 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
             cities=sorted((all_cities[c] for c in mine), key=lambda c: c.name), status_before=point.status_before,
         )
         if line.status_changed:
-            line.changes.append(("status", line.status_before_label, point.get_status_display()))
+            line.changes.append(Change("status", line.status_before_label, point.get_status_display()))
         if (point.summary_before or "") != point.coordinator_summary:
-            line.changes.append(("summary", "", ""))
+            line.changes.append(Change("summary", "", ""))
         digest.points.append(line)
     lines = {line.point.pk: line for line in digest.points}
 
@@ -207,7 +217,7 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         last_state[row["id"]] = row
     for row in last_state.values():
         if row["city_id"] in all_cities and row["period_id"] in periods_by_id:
-            lines[row["action_point_id"]].changes.append((
+            lines[row["action_point_id"]].changes.append(Change(
                 "report", f"{all_cities[row['city_id']]} · {periods_by_id[row['period_id']]}",
                 WorkflowState(row["state"]).label,
             ))
