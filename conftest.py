@@ -32,6 +32,14 @@ def _fast_password_hashing():
     ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as cached pages must never outlive their data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

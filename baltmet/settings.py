@@ -154,6 +154,18 @@ STORAGES = {
     },
 }
 
+# Cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1, a database of its own) shared by every process;
+# sessions are then read from it instead of the database on each request. Without it, each process
+# keeps a small local cache and sessions stay in the database only (a per-process cache cannot
+# forget a session another process ended).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "baltmet"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baltmet"}}
+
 # Email: EMAIL_URL such as smtp://user:pass@host:587 (see django-environ); without it every
 # message is written as a file under var/outbox/ so nothing leaves a development machine.
 if env.str("EMAIL_URL", default=""):
