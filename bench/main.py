@@ -40,6 +40,8 @@ def environment(options, database: str) -> dict:
         "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": f"{options.postgres}/{database}",
         "REDIS_URL": options.redis,
+        # A production instance has a shared cache (see the README's CACHE_URL); a Redis database of its own.
+        "CACHE_URL": options.cache,
         "EMAIL_URL": f"smtp://127.0.0.1:{options.smtp_port}",
         "STATIC_ROOT": str(WORK / "static"),
         "MEDIA_ROOT": str(WORK / "media"),
@@ -135,6 +137,7 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="Keep the databases of a previous run (no regeneration).")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument("--cache", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/10"))
     parser.add_argument("--smtp-port", type=int, default=int(os.environ.get("BENCH_SMTP_PORT", "8125")))
     options = parser.parse_args()
     options.secret_key = secrets.token_urlsafe(50)
