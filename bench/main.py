@@ -146,6 +146,9 @@ def main():
     started = time.perf_counter()
 
     first_env = environment(options, database_name(options.scales[0]))
+    import redis
+
+    redis.Redis.from_url(options.cache).flushdb()  # nothing cached from an earlier run or another scale's data
     log("collecting static files")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], first_env)
     results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seed": options.seed,
