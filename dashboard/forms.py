@@ -11,38 +11,123 @@ from .models import INVITABLE_ROLES, Invitation
 ANY = [("", _("Any"))]
 
 
+class _LoadedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options of a LoadedModelChoiceField: its list, with no query of its own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are a list the form loads once (lazily, by `load`) and shares
+    with the view, so that drawing and checking the drop-down costs no query of its own."""
+
+    iterator = _LoadedChoiceIterator
+
+    def __init__(self, model, **kwargs):
+        super().__init__(model._default_manager.none(), **kwargs)
+        self.load = list
+        self._objects = None
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._objects = None
+        return result
+
+    @property
+    def objects(self) -> list:
+        if self._objects is None:
+            self._objects = list(self.load())
+        return self._objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for obj in self.objects:
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                    params={"value": value})
+
+
+def _current_plan(plans):
+    """ActionPlan.objects.current() over a loaded list: the adopted plan that started last, else the newest."""
+    ranked = sorted(plans, key=lambda plan: (plan.status != ActionPlan.Status.ADOPTED, -plan.first_year))
+    return ranked[0] if ranked else None
+
+
 class ReportFilterForm(forms.Form):
     """The filters shared by the dashboard, the queue, the reports list and the exports. A GET form,
-    so every view can be bookmarked and shared; a wrong value is reported beside its field and ignored."""
+    so every view can be bookmarked and shared; a wrong value is reported beside its field and ignored.
 
-    plan = forms.ModelChoiceField(ActionPlan.objects.order_by("-first_year"), label=_("Plan"), required=False,
-                                  empty_label=_("Current plan"))
-    period = forms.ModelChoiceField(ReportingPeriod.objects.none(), label=_("Reporting period"), required=False)
-    focus_area = forms.ModelChoiceField(FocusArea.objects.none(), label=_("Focus area"), required=False,
-                                        empty_label=_("All"))
-    city = forms.ModelChoiceField(City.objects.order_by("name"), label=_("City"), required=False, empty_label=_("All"))
+    Each drop-down's options are loaded once, when first needed, and kept on the form (`plans`,
+    `periods` of the chosen plan, `focus_areas`, `cities`) so that the views can reuse them."""
+
+    plan = LoadedModelChoiceField(ActionPlan, label=_("Plan"), required=False, empty_label=_("Current plan"))
+    period = LoadedModelChoiceField(ReportingPeriod, label=_("Reporting period"), required=False)
+    focus_area = LoadedModelChoiceField(FocusArea, label=_("Focus area"), required=False, empty_label=_("All"))
+    city = LoadedModelChoiceField(City, label=_("City"), required=False, empty_label=_("All"))
     delivery_status = forms.ChoiceField(choices=ANY + list(DeliveryStatus.choices), label=_("Delivery status"),
                                         required=False)
     state = forms.ChoiceField(choices=ANY + list(WorkflowState.choices), label=_("Workflow state"), required=False)
 
     def __init__(self, data, *, period_empty_label=_("All"), fields=None):
         super().__init__(data)
+        self._loaded = {}
         self.plan = self._chosen_plan(data)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(plan=self.plan).order_by("start")
+        self.fields["plan"].load = lambda: self.plans
+        self.fields["period"].load = lambda: self.periods
         self.fields["period"].empty_label = period_empty_label
-        self.fields["focus_area"].queryset = FocusArea.objects.filter(plan=self.plan).order_by("number")
+        self.fields["focus_area"].load = lambda: self.focus_areas
+        self.fields["city"].load = lambda: self.cities
         if fields is not None:
             for name in list(self.fields):
                 if name not in fields:
                     del self.fields[name]
 
-    @staticmethod
-    def _chosen_plan(data):
-        value = (data or {}).get("plan")
+    def _once(self, name, load):
+        if name not in self._loaded:
+            self._loaded[name] = list(load())
+        return self._loaded[name]
+
+    @property
+    def plans(self) -> list:
+        return self._once("plans", lambda: ActionPlan.objects.order_by("-first_year"))
+
+    @property
+    def periods(self) -> list:
+        """The chosen plan's periods, in order."""
+        return self._once("periods", lambda: ReportingPeriod.objects.filter(plan=self.plan).order_by("start")
+                          if self.plan is not None else [])
+
+    @property
+    def focus_areas(self) -> list:
+        return self._once("focus_areas", lambda: FocusArea.objects.filter(plan=self.plan).order_by("number")
+                          if self.plan is not None else [])
+
+    @property
+    def cities(self) -> list:
+        """Every city, past members too, by name."""
+        return self._once("cities", lambda: City.objects.order_by("name"))
+
+    def _chosen_plan(self, data):
+        value = str((data or {}).get("plan") or "")
         plan = None
-        if value and str(value).isdigit():
-            plan = ActionPlan.objects.filter(pk=value).first()
-        return plan or ActionPlan.objects.current()
+        if value.isdigit():
+            plan = next((plan for plan in self.plans if plan.pk == int(value)), None)
+        return plan or _current_plan(self.plans)
 
     def filters(self) -> dict:
         """The valid filters, with the plan always set (the current plan unless another is chosen)."""

@@ -16,7 +16,7 @@ from reports.models import ReportingPeriod, WorkflowState
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
-from .charts import status_chart
+from .fragments import home_fragments
 from .forms import (
     AcceptInvitationForm, InvitationForm, MembershipForm, PeopleFilterForm, PeriodForm, PointCitiesForm,
     ReportFilterForm, ReturnForm, ReviewForm, SuccessorPlanForm,
@@ -50,10 +50,12 @@ def home(request):
     plan = filters["plan"]
     if plan is None:
         return _no_plan(request)
-    period = filters["period"] or ReportingPeriod.objects.current(plan)
-    data = selectors.dashboard(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"])
+    # The form's drop-down lists double as the page's periods and cities: loaded once.
+    period = filters["period"] or selectors.current_period(form.periods)
+    fragments = home_fragments(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
+                               periods=form.periods, focus_areas=form.focus_areas, cities=form.cities)
     return render(request, "dashboard/home.html", {
-        "form": form, "plan": plan, "period": period, **data, "chart": status_chart(data["history"]),
+        "form": form, "plan": plan, "period": period, "fragments": fragments,
         "query": _query_without_page(request), "today": timezone.localdate(),
     })
 

@@ -1,0 +1,75 @@
+"""The dashboard's expensive parts, computed and rendered once and kept in Django's cache.
+
+What is cached is the HTML of the parts every viewer sees alike (the "what needs you" summary
+without its reminder button, the matrix, the shares and the history), rendered without the request:
+nothing in it depends on who asks. The Secretariat's reminder button, the CSRF token and the filter
+form are rendered on every request around it.
+
+The key holds everything the fragments depend on, so nothing needs deleting when data changes: a
+change makes a new key, and the old entry simply ages out.
+  - the filters (plan, period, focus area, city), the language, the time zone and today's date
+    (dates are formatted per language and time zone; "overdue" depends on the day);
+  - the values of the plan's periods, the focus areas and the cities, which the page loads on every
+    request anyway for the filter drop-downs (a period closed or renamed, a city renamed or leaving);
+  - `selectors.dashboard_version`: one query fingerprinting the plan's reports and action points (a
+    report started, edited, submitted, returned or approved, a point's cities assigned).
+Every process keeps its own copy (the default local-memory cache) and asks the database for the
+version on every request, so a change made through any process shows on the next page everywhere.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from . import selectors
+from .charts import status_chart
+
+# A safety net only: entries are never stale by design (see the key), but a lapse bounds the
+# memory kept for old filters and any change the version might miss.
+TIMEOUT = 300
+KEY_PREFIX = "dashboard:home:1:"
+
+
+def _signature(objects, fields):
+    return [tuple(getattr(obj, name) for name in fields) for obj in objects]
+
+
+def home_key(*, plan, period, focus_area, city, periods, focus_areas, cities, version, today) -> str:
+    parts = (
+        plan.pk, getattr(period, "pk", None), getattr(focus_area, "pk", None), getattr(city, "pk", None),
+        translation.get_language(), timezone.get_current_timezone_name(), today.isoformat(),
+        _signature(periods, ("pk", "label", "start", "end", "due_date", "is_closed")),
+        _signature(focus_areas, ("pk", "number", "title")),
+        _signature(cities, ("pk", "name", "left")),
+        version,
+    )
+    return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def home_fragments(*, plan, period, focus_area, city, periods, focus_areas, cities) -> dict:
+    """{"summary": HTML, "matrix": HTML, "has_missing": bool} for the dashboard, from the cache
+    when nothing it shows has changed. `periods`, `focus_areas`, `cities`: the filter form's lists."""
+    today = timezone.localdate()
+    version = selectors.dashboard_version(periods=periods, focus_areas=focus_areas)
+    key = home_key(plan=plan, period=period, focus_area=focus_area, city=city, periods=periods,
+                   focus_areas=focus_areas, cities=cities, version=version, today=today)
+    fragments = cache.get(key)
+    if fragments is None:
+        fragments = _render(plan=plan, period=period, focus_area=focus_area, city=city, periods=periods,
+                            cities=cities)
+        cache.set(key, fragments, TIMEOUT)
+    return {**fragments, "summary": mark_safe(fragments["summary"]), "matrix": mark_safe(fragments["matrix"])}
+
+
+def _render(*, plan, period, focus_area, city, periods, cities) -> dict:
+    data = selectors.dashboard(plan=plan, period=period, focus_area=focus_area, city=city, periods=periods,
+                               all_cities=cities)
+    context = {"plan": plan, "period": period, **data, "chart": status_chart(data["history"])}
+    return {
+        "summary": str(render_to_string("dashboard/_home_summary.html", context)),
+        "matrix": str(render_to_string("dashboard/_home_matrix.html", context)),
+        "has_missing": bool(data["missing"]),
+    }
