@@ -64,6 +64,23 @@ def home_fragments(*, plan, period, focus_area, city, periods, focus_areas, citi
     return {**fragments, "summary": mark_safe(fragments["summary"]), "matrix": mark_safe(fragments["matrix"])}
 
 
+def filter_fields(form) -> str:
+    """The filter form's fields (rendered by Django's widgets, slow for a few dozen options), from the
+    cache: they depend only on the submitted values, the drop-downs' options and the language."""
+    parts = (
+        "filters", translation.get_language(),
+        sorted((name, form.data.getlist(name)) for name in form.fields if name in form.data),
+        _signature(form.plans, ("pk", "title")), _signature(form.periods, ("pk", "label")),
+        _signature(form.focus_areas, ("pk", "number", "title")), _signature(form.cities, ("pk", "name")),
+    )
+    key = KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = str(render_to_string("_form_fields.html", {"form": form}))
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)
+
+
 def _render(*, plan, period, focus_area, city, periods, cities) -> dict:
     data = selectors.dashboard(plan=plan, period=period, focus_area=focus_area, city=city, periods=periods,
                                all_cities=cities)

@@ -8,8 +8,8 @@ from functools import lru_cache
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Max, Prefetch, Q
-from django.db.models.functions import RowNumber
 from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 

@@ -16,11 +16,11 @@ from reports.models import ReportingPeriod, WorkflowState
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
-from .fragments import home_fragments
 from .forms import (
     AcceptInvitationForm, InvitationForm, MembershipForm, PeopleFilterForm, PeriodForm, PointCitiesForm,
     ReportFilterForm, ReturnForm, ReviewForm, SuccessorPlanForm,
 )
+from .fragments import filter_fields, home_fragments
 
 PAGE_SIZE = 25
 
@@ -55,7 +55,7 @@ def home(request):
     fragments = home_fragments(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
                                periods=form.periods, focus_areas=form.focus_areas, cities=form.cities)
     return render(request, "dashboard/home.html", {
-        "form": form, "plan": plan, "period": period, "fragments": fragments,
+        "form": form, "filter_fields": filter_fields(form), "plan": plan, "period": period, "fragments": fragments,
         "query": _query_without_page(request), "today": timezone.localdate(),
     })
 
