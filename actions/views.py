@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from baltmet.history import history_entries
 from cities.roles import roles_of
+from initiatives.selectors import approved_initiatives_for_point
 from reports import permissions
 from reports import selectors as report_selectors
 from reports.models import ProgressReport, ReportingPeriod
@@ -50,12 +51,7 @@ def action_point_detail(request, point_id):
             context["own_period"] = period
             context["own_report"] = ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period).first()
             context["can_start"] = permissions.can_start_report(roles, point, period)
-    try:
-        from initiatives.selectors import approved_initiatives_for_point
-    except ImportError:
-        pass
-    else:
-        context["approved_initiatives"] = approved_initiatives_for_point(point=point)
+    context["approved_initiatives"] = approved_initiatives_for_point(point=point)
     return render(request, "actions/action_point_detail.html", context)
 
 

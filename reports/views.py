@@ -13,6 +13,7 @@ from actions.models import ActionPlan, ActionPoint
 from baltmet.history import history_entries
 from cities.models import City
 from cities.roles import roles_of
+from initiatives.selectors import pending_consents_for_city
 
 from . import permissions, selectors, services
 from .forms import ReportForm
@@ -61,10 +62,6 @@ def _chosen_period(request, plan, periods):
 
 def _workspace_extras(city, roles):
     """Tasks other parts of the portal put in the workspace (initiatives waiting for the city's answer)."""
-    try:
-        from initiatives.selectors import pending_consents_for_city
-    except ImportError:
-        return {}
     if roles.delegate_city_id != city.pk:
         return {}
     return {"pending_consents": pending_consents_for_city(city=city)}
