@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+import freshness
+
 from .models import ActionPlan, ActionPoint, FocusArea
 from .plan_text import ParsedPlan
 
@@ -94,6 +96,7 @@ def action_point_update(*, point: ActionPoint, version: int, status: str, coordi
     )
     if not updated:
         raise ActionPointConflict(ActionPoint.objects.get(pk=point.pk))
+    freshness.changed()  # QuerySet.update() sends no signal
     point.refresh_from_db()
     ActionPoint.history.bulk_history_create(
         [point], update=True, default_user=user, default_change_reason="Coordinator's update",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "digests",
     "initiatives",
     "indicators",
+    "freshness",
 ]
 
 MIDDLEWARE = [

@@ -11,14 +11,23 @@ from django.views.decorators.http import require_POST
 from actions.models import ActionPlan, ActionPoint
 from cities.access import secretariat_required
 from cities.models import Membership
+from freshness.pages import cached_per_person
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
 from .forms import (
-    AcceptInvitationForm, InvitationForm, MembershipForm, PeopleFilterForm, PeriodForm, PointCitiesForm,
-    ReportFilterForm, ReturnForm, ReviewForm, SuccessorPlanForm,
+    AcceptInvitationForm,
+    InvitationForm,
+    MembershipForm,
+    PeopleFilterForm,
+    PeriodForm,
+    PointCitiesForm,
+    ReportFilterForm,
+    ReturnForm,
+    ReviewForm,
+    SuccessorPlanForm,
 )
 from .fragments import filter_fields, home_fragments
 
@@ -43,6 +52,7 @@ def _no_plan(request):
 
 
 @secretariat_required(chair_may_view=True)
+@cached_per_person
 def home(request):
     form = ReportFilterForm(request.GET, period_empty_label=_("Current period"),
                             fields=["plan", "period", "focus_area", "city"])
@@ -61,6 +71,7 @@ def home(request):
 
 
 @secretariat_required(chair_may_view=True)
+@cached_per_person
 def queue(request):
     form = ReportFilterForm(request.GET, fields=["plan", "period", "focus_area", "city", "delivery_status"])
     filters = form.filters()
@@ -87,6 +98,7 @@ def _filename(plan, extension):
 
 
 @secretariat_required(chair_may_view=True)
+@cached_per_person
 def export_csv(request):
     filters = ReportFilterForm(request.GET).filters()
     response = HttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),

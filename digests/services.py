@@ -30,6 +30,7 @@ from notifications.emails import RenderedEmail, render_email
 from reports.models import ReportingPeriod
 
 from . import selectors
+from .rendering import digest_email
 from .models import DeliveryKind, DeliveryStatus, DigestDelivery, DigestSubscription, Frequency, ReminderItem
 
 logger = logging.getLogger(__name__)
@@ -112,10 +113,11 @@ def _links(user) -> dict:
 
 
 def digest_render(*, recipient, frequency: str, since: datetime, until: datetime, key: str):
-    digest = selectors.digest_build(recipient=recipient, since=since, until=until)
-    context = {"digest": digest, "recipient": recipient, "period_key": key, "frequency": frequency, **_links(recipient)}
-    rendered = render_email("digest", context, language=recipient.language, time_zone=recipient.time_zone)
-    return digest, rendered, context
+    """The person's digest email and their links; built once for all who get the same (see rendering.py)."""
+    links = _links(recipient)
+    rendered = digest_email(recipient=recipient, frequency=frequency, since=since, until=until, key=key,
+                            preferences_url=links["preferences_url"])
+    return rendered, links
 
 
 def next_digest_preview(*, recipient, until: datetime | None = None):
@@ -125,7 +127,7 @@ def next_digest_preview(*, recipient, until: datetime | None = None):
     if frequency == Frequency.NONE:
         frequency = Frequency.MONTHLY
     since = window_since(recipient=recipient, frequency=frequency, until=until)
-    _, rendered, _ = digest_render(
+    rendered, _ = digest_render(
         recipient=recipient, frequency=frequency, since=since, until=until,
         key=period_key(frequency=frequency, when=until),
     )
@@ -182,7 +184,10 @@ def digests_fan_out(
     *, now: datetime | None = None, only_email: str | None = None, period: str | None = None, queue: bool = True,
 ) -> list[Planned]:
     """Create each due person's delivery for the current period (or `period`, resent on purpose) and
-    queue one send task per delivery still pending, after commit. Running it twice queues nothing new."""
+    queue one send task per delivery still pending, after commit. Running it twice queues nothing new.
+    Every new delivery's window ends at this run's moment, so everyone on the same rhythm gets the same
+    window (and people with the same cities the same digest, built once: see rendering.py)."""
+    now = now or timezone.now()
     planned = []
     for user, _frequency, key in digests_plan(now=now, only_email=only_email, period=period):
         if period:
@@ -195,7 +200,8 @@ def digests_fan_out(
             planned.append(Planned(delivery, True))
             continue
         delivery, created = DigestDelivery.objects.get_or_create(
-            recipient=user, kind=DeliveryKind.DIGEST, period_key=key, copy=0, defaults={"to": user.email},
+            recipient=user, kind=DeliveryKind.DIGEST, period_key=key, copy=0,
+            defaults={"to": user.email, "window_end": now},
         )
         planned.append(Planned(delivery, created))
     if queue:
@@ -318,10 +324,10 @@ def _compose(delivery: DigestDelivery, now: datetime) -> tuple[EmailMultiAlterna
         until = delivery.window_end or now
         since = delivery.window_start or window_since(recipient=recipient, frequency=frequency, until=until)
         delivery.window_start, delivery.window_end = since, until
-        _, rendered, context = digest_render(
+        rendered, links = digest_render(
             recipient=recipient, frequency=frequency, since=since, until=until, key=delivery.period_key,
         )
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
         rendered = reminder_render(delivery=delivery)

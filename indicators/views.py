@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from cities.access import network_roles
 from cities.models import City
 from cities.roles import roles_of
+from freshness.pages import cached_per_person
 
 from . import charts, selectors, services
 from .forms import IndicatorForm, UploadForm, ValueForm, YearForm
 from .models import IndicatorValue
-
 
 
 def _entering_roles(request):
@@ -48,6 +48,7 @@ def indicator_edit(request, indicator_id=None):
 
 
 @login_required
+@cached_per_person
 def benchmark(request, indicator_id):
     roles = network_roles(request)
     indicator = selectors.indicator_get(indicator_id)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import freshness
 from actions.models import ActionPoint
 from cities.models import City, Role
 from notifications.services import email_queue
@@ -39,6 +40,7 @@ def _compare_and_set(report: ProgressReport, *, expected: dict, changes: dict, u
     )
     if not updated:
         return False
+    freshness.changed()  # QuerySet.update() sends no signal
     report.refresh_from_db()
     ProgressReport.history.bulk_history_create([report], update=True, default_user=user, default_change_reason=reason)
     return True

@@ -13,6 +13,7 @@ from actions.models import ActionPlan, ActionPoint
 from baltmet.history import history_entries
 from cities.models import City
 from cities.roles import roles_of
+from freshness.pages import cached_per_person
 from initiatives.selectors import pending_consents_for_city
 
 from . import permissions, selectors, services
@@ -31,6 +32,7 @@ def home(request):
 
 
 @login_required
+@cached_per_person
 def workspace(request, city_slug):
     city = get_object_or_404(City, slug=city_slug)
     roles = roles_of(request.user)
@@ -118,6 +120,7 @@ def _add_evidence(request, report, form):
 
 
 @login_required
+@cached_per_person
 def report_detail(request, report_id):
     report = selectors.report_detail(report_id)
     roles = roles_of(request.user)

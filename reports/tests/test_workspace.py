@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -102,6 +103,10 @@ def _network(cities, points, periods):
     return made[-1]
 
 
+def _without_csrf(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+
+
 @pytest.mark.parametrize("points, periods", [(5, 1), (50, 20)])
 def test_the_workspace_runs_constant_queries(points, periods, cities, alice, client_for):
     period = _network(cities, points, periods)
@@ -110,8 +115,15 @@ def test_the_workspace_runs_constant_queries(points, periods, cities, alice, cli
         response = workspace(client, period=period.pk)
     assert response.status_code == 200
     assert response.content.decode().count('class="point-number"') == points
-    # session, user, city, roles, current plan, periods, points, reports, initiatives awaiting an answer
-    assert len(queries) == 9, "\n".join(q["sql"] for q in queries)
+    # session, user, data version, city, roles, current plan, periods, points, reports, initiatives
+    # awaiting an answer
+    assert len(queries) == 10, "\n".join(q["sql"] for q in queries)
+
+    # Asked again with nothing changed: the page kept for this person (session, user, data version).
+    with CaptureQueriesContext(connection) as queries:
+        again = workspace(client, period=period.pk)
+    assert len(queries) == 3, "\n".join(q["sql"] for q in queries)
+    assert _without_csrf(again.content) == _without_csrf(response.content)
 
 
 @pytest.mark.parametrize("points, periods", [(5, 1), (50, 20)])
@@ -122,5 +134,5 @@ def test_the_report_page_runs_constant_queries(points, periods, cities, alice, c
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("reports:report", args=[report.pk]))
     assert response.status_code == 200
-    # session, user, report with its point/city/period, partner cities, evidence, roles
-    assert len(queries) == 6, "\n".join(q["sql"] for q in queries)
+    # session, user, data version, report with its point/city/period, partner cities, evidence, roles
+    assert len(queries) == 7, "\n".join(q["sql"] for q in queries)

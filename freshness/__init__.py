@@ -1,0 +1,5 @@
+"""The portal's data version and the pages cached under it (see version.py and pages.py)."""
+
+from .version import changed, current
+
+__all__ = ["changed", "current"]

@@ -1,0 +1,50 @@
+"""The data version: a number that moves whenever the portal's data changes, read in one tiny query.
+
+Pages keep their rendered HTML in the cache under a key holding this number (freshness/pages.py), so a
+change made by any process (a web worker, the Celery worker, the admin, a management command) shows on
+the next request everywhere, and nothing ever needs deleting: old entries age out.
+
+It moves by itself on every ORM save, delete and many-to-many change of the portal's own apps
+(freshness/signals.py) and after every migration. Code that writes without the ORM's signals
+(`QuerySet.update()`, `bulk_create`, raw SQL) calls `changed()` itself.
+
+PostgreSQL: a sequence, which moves outside transactions and takes no lock, so writers never wait for one
+another. It moves at the write (so the writing connection sees it at once) and again after the commit:
+a page built by another process between the two reads the old data, and the second move retires it.
+SQLite: a one-row table updated inside the writing transaction (SQLite has one writer at a time, and the
+new number becomes visible together with the data).
+"""
+
+from functools import partial
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+SEQUENCE = "freshness_data_version"
+
+
+def current(using: str = DEFAULT_DB_ALIAS) -> int:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+        else:
+            cursor.execute(f"SELECT value FROM {SEQUENCE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Say that the portal's data changed (or is changing, in the current transaction)."""
+    connection = connections[using]
+    _move(using)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        transaction.on_commit(partial(_move, using), using=using)
+
+
+def _move(using: str) -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+        else:
+            cursor.execute(f"UPDATE {SEQUENCE} SET value = value + 1 WHERE id = 1")
