@@ -32,7 +32,7 @@ def digest_email(*, recipient, frequency: str, since, until, key: str, preferenc
     language, time_zone = recipient.language, recipient.time_zone
     cache_key = KEY_PREFIX + hashlib.sha256(repr((
         sorted(roles_of(recipient).city_ids), since.isoformat(), until.isoformat(), frequency, key, language,
-        time_zone, timezone.get_current_timezone_name(), freshness.current(),
+        time_zone, timezone.get_current_timezone_name(), freshness.stamp(),
     )).encode()).hexdigest()
     shared = cache.get(cache_key)
     if shared is None:

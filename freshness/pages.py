@@ -61,7 +61,7 @@ def page_key(request, view) -> str:
     parts = (
         f"{view.__module__}.{view.__qualname__}", request.get_full_path(), request.user.pk,
         translation.get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat(),
-        request.headers.get("HX-Request", ""), version.current(),
+        request.headers.get("HX-Request", ""), version.stamp(),
     )
     return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
 

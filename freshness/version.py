@@ -33,6 +33,12 @@ def current(using: str = DEFAULT_DB_ALIAS) -> int:
     return row[0] if row else 0
 
 
+def stamp(using: str = DEFAULT_DB_ALIAS) -> str:
+    """The version as a cache key part: with the database's name, so that two databases sharing one
+    cache (two instances on one Redis, the benchmark's two scales) never take each other's pages."""
+    return f"{connections[using].settings_dict['NAME']}#{current(using)}"
+
+
 def changed(using: str = DEFAULT_DB_ALIAS) -> None:
     """Say that the portal's data changed (or is changing, in the current transaction)."""
     connection = connections[using]
