@@ -67,9 +67,8 @@ def page_key(request, view) -> str:
 
 
 def _has_messages(request) -> bool:
-    storage = get_messages(request)
-    # Looking without iterating leaves them for the page that shows them.
-    return bool(storage._queued_messages) or bool(storage._loaded_messages)
+    # Counting, unlike iterating, leaves them for the page that shows them.
+    return len(get_messages(request)) > 0
 
 
 def _storable(response) -> bool:
