@@ -159,10 +159,13 @@ STORAGES = {
 # sessions are then read from it instead of the database on each request. Without it, each process
 # keeps a small local cache and sessions stay in the database only (a per-process cache cannot
 # forget a session another process ended).
+# RELEASE (e.g. the deployed commit) keeps each release's cached pages apart: pages rendered by the
+# previous release's templates are never served by the next one, even while both run.
 CACHE_URL = env.str("CACHE_URL", default="")
+RELEASE = env.str("RELEASE", default="")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": "baltmet"}}
+                          "KEY_PREFIX": f"baltmet:{RELEASE}" if RELEASE else "baltmet"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baltmet"}}

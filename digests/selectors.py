@@ -139,8 +139,9 @@ def last_window_end(*, recipient) -> datetime | None:
     )
 
 
-def _history_status_at(moment):
-    """The point's status (or summary) in its last history row at `moment`, else in its first one after."""
+def _history_status_at(moment, name="before"):
+    """The point's status (or summary) in its last history row at `moment`, else in its first one after,
+    as `status_<name>` and `summary_<name>`."""
     history = ActionPoint.history.model.objects
 
     def at(column):
@@ -148,7 +149,7 @@ def _history_status_at(moment):
         after = history.filter(id=OuterRef("pk"), history_date__gt=moment).order_by("history_date", "history_id")
         return Coalesce(Subquery(before.values(column)[:1]), Subquery(after.values(column)[:1]))
 
-    return {"status_before": at("status"), "summary_before": at("coordinator_summary")}
+    return {f"status_{name}": at("status"), f"summary_{name}": at("coordinator_summary")}
 
 
 def _initiatives_since(city_ids, since):
@@ -177,8 +178,14 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
 
     points = list(
         ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area", "coordinating_city")
-        .annotate(**_history_status_at(since)).order_by("focus_area__number", "sequence")
+        .annotate(**_history_status_at(since), **_history_status_at(until, "until"))
+        .order_by("focus_area__number", "sequence")
     )
+    for point in points:
+        # As at the window's end: a change made after it (while a retry waits, say) belongs to the
+        # next digest, which starts there, and must not be told twice.
+        if point.status_until is not None:
+            point.status, point.coordinator_summary = point.status_until, point.summary_until or ""
     partners = defaultdict(set)
     for point_id, city_id in ActionPoint.partner_cities.through.objects.filter(
         actionpoint__focus_area__plan=plan

@@ -6,4 +6,6 @@ class FreshnessConfig(AppConfig):
     verbose_name = "Freshness of cached pages"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals
+
+        signals.connect()

@@ -44,14 +44,19 @@ def cached_per_person(view):
         stored = cache.get(key)
         if stored is not None:
             headers, body = stored
-            response = HttpResponse(body.replace(PLACEHOLDER, get_token(request).encode()))
+            if PLACEHOLDER in body:
+                body = body.replace(PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(body)
             for name, value in headers:
                 response[name] = value
             return response
         response = view(request, *args, **kwargs)
         if _storable(response):
             headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-            cache.set(key, (headers, TOKEN.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)), TIMEOUT)
+            body = response.content
+            if response.get("Content-Type", "").startswith("text/html"):
+                body = TOKEN.sub(rb"\1" + PLACEHOLDER + rb"\2", body)
+            cache.set(key, (headers, body), TIMEOUT)
         return response
 
     return wrapper

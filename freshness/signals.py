@@ -1,5 +1,6 @@
 """Every ORM change to the portal's own data moves the data version (see version.py)."""
 
+from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
@@ -16,6 +17,9 @@ PORTAL_APPS = frozenset({
 # Sending's own bookkeeping, which no cached page or digest shows: a digest run marks two hundred
 # deliveries sent, and must not make every cached page and digest build afresh each time.
 BOOKKEEPING = frozenset({"notifications.outboxmessage", "digests.digestdelivery", "digests.reminderitem"})
+# Signing in records the moment (`update_last_login`), which no page shows: a login must not make
+# everybody's pages build afresh.
+UNSHOWN_FIELDS = {"accounts.user": frozenset({"last_login"})}
 
 
 def _is_portal_data(model) -> bool:
@@ -24,11 +28,23 @@ def _is_portal_data(model) -> bool:
             and not issubclass(model, HistoricalChanges))
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def _saved_or_deleted(sender, using, **kwargs):
-    if _is_portal_data(sender):
-        version.changed(using)
+def connect():
+    """Listen to the portal's models only (a receiver for every model would also turn off Django's
+    fast deletes of sessions, login attempts and schedules)."""
+    for model in apps.get_models():
+        if _is_portal_data(model):
+            post_save.connect(_saved, sender=model, dispatch_uid=f"freshness-save-{model._meta.label_lower}")
+            post_delete.connect(_deleted, sender=model, dispatch_uid=f"freshness-delete-{model._meta.label_lower}")
+
+
+def _saved(sender, using, update_fields=None, **kwargs):
+    if update_fields and frozenset(update_fields) <= UNSHOWN_FIELDS.get(sender._meta.label_lower, frozenset()):
+        return
+    version.changed(using)
+
+
+def _deleted(sender, using, **kwargs):
+    version.changed(using)
 
 
 @receiver(m2m_changed)

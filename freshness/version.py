@@ -43,8 +43,17 @@ def changed(using: str = DEFAULT_DB_ALIAS) -> None:
     """Say that the portal's data changed (or is changing, in the current transaction)."""
     connection = connections[using]
     _move(using)
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        transaction.on_commit(partial(_move, using), using=using)
+    if connection.vendor == "postgresql" and connection.in_atomic_block and not _move_queued(connection):
+        after_commit = partial(_move, using)
+        after_commit.freshness = True
+        # Robust: the data is committed by then; a failure here must not turn the request into an error.
+        transaction.on_commit(after_commit, using=using, robust=True)
+
+
+def _move_queued(connection) -> bool:
+    # Once per transaction is enough. Should the savepoint it was queued in be rolled back, the writes
+    # that queued it are undone with it, and the next write queues it again.
+    return any(getattr(func, "freshness", False) for _savepoints, func, _robust in connection.run_on_commit)
 
 
 def _move(using: str) -> None:

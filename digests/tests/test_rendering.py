@@ -6,10 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.models import DeliveryStatus
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory
-from digests import services
+from digests import selectors, services
 
 from .helpers import approved_report, due_periods, mayors_with_points
 
@@ -56,6 +57,20 @@ def test_a_change_between_two_recipients_is_in_the_second_digest(plan, cities, s
                     summary="Reached the deadline.")
     two, _, _ = _render(second, until)
     assert "Reached the deadline." in two.text
+
+
+def test_a_change_after_the_windows_end_waits_for_the_next_digest(plan, cities):
+    network = mayors_with_points(plan, count=1)
+    (mayor, point), = network.values()
+    until = timezone.now()
+    before = selectors.digest_build(recipient=mayor, since=until - timedelta(days=31), until=until)
+    status = before.points[0].point.get_status_display()
+    point.status = DeliveryStatus.DELAYED if point.status != DeliveryStatus.DELAYED else DeliveryStatus.ON_TRACK
+    point.save()  # after `until`: e.g. while a retry of this digest waits
+    again = selectors.digest_build(recipient=mayor, since=until - timedelta(days=31), until=until)
+    assert again.points[0].point.get_status_display() == status
+    later = selectors.digest_build(recipient=mayor, since=until, until=timezone.now())
+    assert later.points[0].point.get_status_display() != status
 
 
 def test_a_run_ends_every_window_at_its_own_moment(plan, cities):
