@@ -20,16 +20,13 @@ from functools import partial
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 SEQUENCE = "freshness_data_version"
+# (PostgreSQL, SQLite) statements to read and to move the version.
+READ = (f"SELECT last_value FROM {SEQUENCE}", f"SELECT value FROM {SEQUENCE} WHERE id = 1")
+MOVE = (f"SELECT nextval('{SEQUENCE}')", f"UPDATE {SEQUENCE} SET value = value + 1 WHERE id = 1")
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> int:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
-        else:
-            cursor.execute(f"SELECT value FROM {SEQUENCE} WHERE id = 1")
-        row = cursor.fetchone()
+    row = _execute(using, READ)
     return row[0] if row else 0
 
 
@@ -57,9 +54,11 @@ def _move_queued(connection) -> bool:
 
 
 def _move(using: str) -> None:
+    _execute(using, MOVE)
+
+
+def _execute(using: str, statements: tuple[str, str]):
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT nextval('{SEQUENCE}')")
-        else:
-            cursor.execute(f"UPDATE {SEQUENCE} SET value = value + 1 WHERE id = 1")
+        cursor.execute(statements[0] if connection.vendor == "postgresql" else statements[1])
+        return cursor.fetchone() if cursor.description else None
