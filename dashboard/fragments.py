@@ -10,11 +10,11 @@ change makes a new key, and the old entry simply ages out.
   - the filters (plan, period, focus area, city), the language, the time zone and today's date
     (dates are formatted per language and time zone; "overdue" depends on the day);
   - the values of the plan's periods, the focus areas and the cities, which the page loads on every
-    request anyway for the filter drop-downs (a period closed or renamed, a city renamed or leaving);
-  - `selectors.dashboard_version`: one query fingerprinting the plan's reports and action points (a
-    report started, edited, submitted, returned or approved, a point's cities assigned).
-Every process keeps its own copy (the default local-memory cache) and asks the database for the
-version on every request, so a change made through any process shows on the next page everywhere.
+    request anyway for the filter drop-downs;
+  - the portal's data version (freshness), which moves on every change to the data, made by any
+    process, the admin included.
+Shared by every Secretariat member and the Chair (the page around them is kept per person by
+freshness.pages), so after a change the first of them to look rebuilds the fragments for all.
 """
 
 import hashlib
@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+import freshness
 
 from . import selectors
 from .charts import status_chart
@@ -53,7 +55,7 @@ def home_fragments(*, plan, period, focus_area, city, periods, focus_areas, citi
     """{"summary": HTML, "matrix": HTML, "has_missing": bool} for the dashboard, from the cache
     when nothing it shows has changed. `periods`, `focus_areas`, `cities`: the filter form's lists."""
     today = timezone.localdate()
-    version = selectors.dashboard_version(periods=periods, focus_areas=focus_areas)
+    version = freshness.stamp()
     key = home_key(plan=plan, period=period, focus_area=focus_area, city=city, periods=periods,
                    focus_areas=focus_areas, cities=cities, version=version, today=today)
     fragments = cache.get(key)

@@ -3,10 +3,8 @@ number of reports, so the dashboard stays fast as years of reports pile up."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -264,50 +262,6 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         "missing": missing_reports(points, cities, period, reported=reported),
         "queue_count": sum(row["n"] for row in counts if row["state"] == WorkflowState.SUBMITTED),
     }
-
-
-def dashboard_version(*, periods, focus_areas) -> tuple:
-    """A cheap fingerprint, in one query, of the reports and action points the dashboard of a plan
-    shows (`periods` and `focus_areas`: the plan's, already loaded). It changes whenever one of them is
-    created, changed or deleted: every change writes a django-simple-history row (the services write
-    one for their compare-and-set updates; setting a point's partner cities writes a point row), and
-    the services also bump `version`, so the reports' count and sum of versions change even when two
-    transactions commit out of the order of their history ids.
-    Periods, focus areas and cities themselves are not in it: the dashboard loads them on every
-    request anyway (for the filters) and keys its cache with their values."""
-
-    ids = ([period.pk for period in periods], [area.pk for area in focus_areas])
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(*(len(group) for group in ids)), [*ids[0], *ids[1]])
-        row = cursor.fetchone()
-    return tuple(str(value) for value in row)
-
-
-@lru_cache(maxsize=64)
-def _version_sql(n_periods: int, n_areas: int) -> str:
-    # Plain SQL, built once per shape: the ORM took ten times longer to build this query than the
-    # database to answer it (≈ 2 ms, the same at any scale: the plan's rows by index, the newest
-    # history row by primary key).
-    quote = connection.ops.quote_name
-
-    def table(model):
-        return quote(model._meta.db_table)
-
-    def within(column, n):
-        return f"{quote(column)} IN ({', '.join(['%s'] * n)})" if n else "1 = 0"
-
-    def newest(model, column):
-        history = model.history.model
-        return (f"(SELECT {quote(column)} FROM {table(history)} ORDER BY {quote('history_id')} DESC LIMIT 1)")
-
-    return (
-        f"SELECT r.n, r.v, {newest(ProgressReport, 'history_id')}, {newest(ProgressReport, 'history_date')}, "
-        f"p.n, p.v, {newest(ActionPoint, 'history_id')}, {newest(ActionPoint, 'history_date')} "
-        f"FROM (SELECT COUNT(*) AS n, SUM({quote('version')}) AS v FROM {table(ProgressReport)} "
-        f"WHERE {within('period_id', n_periods)}) r, "
-        f"(SELECT COUNT(*) AS n, SUM({quote('version')}) AS v FROM {table(ActionPoint)} "
-        f"WHERE {within('focus_area_id', n_areas)}) p"
-    )
 
 
 # Reports lists -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from .data import add_periods, assign_all, generate_reports
 
 # Session, user, their roles (the Secretariat's check before the view) and the portal's data version
 # (4), the page kept for this person if nothing changed since; otherwise also the filter form's plans,
-# periods, focus areas and cities (4), the dashboard's own version (1), and when its shared fragments
+# periods, focus areas and cities (4), the data version again for its shared fragments (1), and when they
 # are not cached either, its own reads (points and their partners, latest statuses, freshness, counts
 # per period: 5).
 QUERIES_KEPT = 4
