@@ -99,6 +99,14 @@ class ActionPointQuerySet(models.QuerySet):
     def in_order(self):
         return self.order_by("focus_area__plan", "focus_area__number", "sequence")
 
+    def taking_part(self) -> dict[int, set[int]]:
+        """{point id: ids of the cities taking part} for these points, in two queries."""
+        result = {pk: ({city} if city else set()) for pk, city in self.order_by().values_list("pk", "coordinating_city_id")}
+        partners = ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=self.values("pk"))
+        for point_id, city_id in partners.values_list("actionpoint_id", "city_id"):
+            result[point_id].add(city_id)
+        return result
+
 
 class ActionPoint(models.Model):
     """A numbered action point such as 1.3; its number is the focus area's number and `sequence`.
@@ -150,6 +158,12 @@ class ActionPoint(models.Model):
     @property
     def number(self):
         return f"{self.focus_area.number}.{self.sequence}"
+
+    def taking_part_ids(self) -> set[int]:
+        """The cities that take part in the point: its coordinating city and its partners (use
+        prefetch_related("partner_cities") for many points, or ActionPoint.objects.taking_part())."""
+        partners = {city.pk for city in self.partner_cities.all()}
+        return partners | ({self.coordinating_city_id} if self.coordinating_city_id else set())
 
     def get_absolute_url(self):
         return link("actions:action_point", self.pk)

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-import freshness
 
 from .models import ActionPlan, ActionPoint, FocusArea
 from .plan_text import ParsedPlan
@@ -88,17 +89,20 @@ class ActionPointConflict(Exception):
 
 @transaction.atomic
 def action_point_update(*, point: ActionPoint, version: int, status: str, coordinator_summary: str, user) -> ActionPoint:
-    """The coordinator's update of the overall status and summary; refused if someone saved in between."""
-    from django.db.models import F
+    """The coordinator's update of the overall status and summary; refused if someone saved in between.
+    The row lock makes the version check and the write one step: of two at once, one wins."""
+    from cities.roles import roles_of
+    from reports.permissions import can_update_action_point
 
-    updated = ActionPoint.objects.filter(pk=point.pk, version=version).update(
-        status=status, coordinator_summary=coordinator_summary, version=F("version") + 1,
-    )
-    if not updated:
-        raise ActionPointConflict(ActionPoint.objects.get(pk=point.pk))
-    freshness.changed()  # QuerySet.update() sends no signal
-    point.refresh_from_db()
-    ActionPoint.history.bulk_history_create(
-        [point], update=True, default_user=user, default_change_reason="Coordinator's update",
-    )
+    locked = ActionPoint.objects.select_for_update(of=("self",)).get(pk=point.pk)
+    if not can_update_action_point(roles_of(user), locked):
+        raise PermissionDenied(_("Only the coordinating city's delegate and the Secretariat update an action point."))
+    if locked.version != version:
+        raise ActionPointConflict(locked)
+    locked.status, locked.coordinator_summary = status, coordinator_summary
+    locked.version += 1
+    locked._history_user = user
+    locked._change_reason = "Coordinator's update"
+    locked.save(update_fields=["status", "coordinator_summary", "version"])
+    point.status, point.coordinator_summary, point.version = locked.status, locked.coordinator_summary, locked.version
     return point

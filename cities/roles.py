@@ -33,6 +33,11 @@ class UserRoles:
     def sees_whole_network(self):
         return self.is_secretariat or self.is_chair
 
+    @property
+    def in_network(self):
+        """Has any role at all: an account without one (or whose roles were all removed) sees nothing."""
+        return self.sees_whole_network or bool(self.city_ids)
+
 
 _ANONYMOUS = UserRoles()
 

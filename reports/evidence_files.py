@@ -45,3 +45,32 @@ def check_evidence_file(upload) -> str:
             % {"extension": extension, "kind": kind.extension.upper()}
         )
     return content_type
+
+
+TITLE_MAX = 200  # Evidence.title
+# A file system allows 255 bytes per name; the stored name also fits Evidence.file's 300 characters
+# with its folders (evidence/<report>/<32 hex>/).
+STORED_NAME_MAX_BYTES = 150
+
+
+def shorten(name: str, limit: int, *, measure=len) -> str:
+    """`name` cut to `limit` (characters, or bytes with `measure`), keeping its extension and whole characters."""
+    if measure(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or measure(extension) > 10:
+        stem, dot, extension = name, "", ""
+    suffix = "…" + dot + extension
+    while stem and measure(stem + suffix) > limit:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def evidence_title(title: str) -> str:
+    return shorten((title or "").strip(), TITLE_MAX)
+
+
+def stored_name(filename: str) -> str:
+    """The uploaded name as kept on disk: the person's name for it, short enough for any file system."""
+    name = filename.replace("/", "_").replace("\\", "_").replace("\x00", "") or "file"
+    return shorten(name, STORED_NAME_MAX_BYTES, measure=lambda text: len(text.encode("utf-8")))

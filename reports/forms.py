@@ -51,6 +51,18 @@ class ReportForm(forms.ModelForm):
     def clean_next_steps(self):
         return self.cleaned_data["next_steps"].strip()
 
+    def new_evidence(self) -> list:
+        """The link and the file to attach with this save, as the report services take them."""
+        from .services import NewEvidence
+
+        data, items = self.cleaned_data, []
+        if data.get("evidence_url"):
+            items.append(NewEvidence(url=data["evidence_url"], title=data.get("evidence_title", "")))
+        if data.get("evidence_file"):
+            items.append(NewEvidence(upload=data["evidence_file"], content_type=self.evidence_content_type,
+                                     title="" if data.get("evidence_url") else data.get("evidence_title", "")))
+        return items
+
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
         if upload:

@@ -146,8 +146,11 @@ class ProgressReport(models.Model):
 
 
 def evidence_upload_path(evidence, filename):
-    # A folder of its own per file keeps the uploaded name as it was (no suffix on a clash).
-    return f"evidence/{evidence.report_id}/{uuid.uuid4().hex}/{filename}"
+    # A folder of its own per file keeps the uploaded name as it was (no suffix on a clash), only
+    # shortened where a file system would refuse it.
+    from .evidence_files import stored_name
+
+    return f"evidence/{evidence.report_id}/{uuid.uuid4().hex}/{stored_name(filename)}"
 
 
 class Evidence(models.Model):

@@ -1,14 +1,25 @@
-"""Who may do what with progress reports and action points — the one place every view asks.
+"""Who may see and do what with progress reports and action points — the one place pages, emails,
+exports and services ask.
 
 Each function takes the person's roles (cities.roles.roles_of) and the object, and answers yes or no.
+Seeing: a person without a role in the network sees nothing; the Secretariat and the Chair see every
+report; anybody else sees their own cities' reports and the approved reports of every city (they make
+up each action point's timeline). `visible_reports` is the same rule as a query filter, for lists and
+digests. Doing: the workflow's steps (reports/workflow.py) say who takes each.
 """
+
+from django.db.models import Q
 
 from actions.models import ActionPoint
 from cities.roles import UserRoles
 
-from .models import ProgressReport, ReportingPeriod, WorkflowState
+from . import workflow
+from .models import ProgressReport, ReportingPeriod
 
-EDITABLE_STATES = (WorkflowState.DRAFT, WorkflowState.RETURNED)
+
+def can_view_network(roles: UserRoles) -> bool:
+    """The plan, its action points and their history, initiatives and indicators: anybody with a role."""
+    return roles.in_network
 
 
 def can_view_city(roles: UserRoles, city_id: int) -> bool:
@@ -16,12 +27,21 @@ def can_view_city(roles: UserRoles, city_id: int) -> bool:
 
 
 def can_view_report(roles: UserRoles, report: ProgressReport) -> bool:
-    # Approved reports are public within the network: they appear on every action point's timeline.
-    return report.state == WorkflowState.APPROVED or can_view_city(roles, report.city_id)
+    return roles.in_network and (report.state in workflow.PUBLIC_IN_NETWORK or can_view_city(roles, report.city_id))
+
+
+def visible_reports(roles: UserRoles) -> Q:
+    """`can_view_report` as a filter on ProgressReport."""
+    if roles.sees_whole_network:
+        return Q()
+    if not roles.in_network:
+        return Q(pk__in=[])
+    return Q(state__in=workflow.PUBLIC_IN_NETWORK) | Q(city_id__in=roles.city_ids)
 
 
 def city_takes_part(point: ActionPoint, city_id: int) -> bool:
-    return city_id == point.coordinating_city_id or any(c.pk == city_id for c in point.partner_cities.all())
+    """Whether the city coordinates or partners in the point (its partners prefetched)."""
+    return city_id in point.taking_part_ids()
 
 
 def can_start_report(roles: UserRoles, point: ActionPoint, period: ReportingPeriod) -> bool:
@@ -35,15 +55,11 @@ def can_start_report(roles: UserRoles, point: ActionPoint, period: ReportingPeri
 
 
 def can_edit_report(roles: UserRoles, report: ProgressReport) -> bool:
-    return (
-        report.city_id == roles.delegate_city_id
-        and report.state in EDITABLE_STATES
-        and not report.period.is_closed
-    )
+    return workflow.may_take(workflow.SAVE, roles, report)
 
 
 def can_review_report(roles: UserRoles, report: ProgressReport) -> bool:
-    return roles.is_secretariat and report.state == WorkflowState.SUBMITTED and not report.period.is_closed
+    return workflow.may_take(workflow.APPROVE, roles, report)
 
 
 def can_update_action_point(roles: UserRoles, point: ActionPoint) -> bool:

@@ -1,23 +1,30 @@
-"""Changes to progress reports: drafting, submitting, reviewing, evidence.
+"""Changes to progress reports: starting, saving, submitting, reviewing, evidence.
 
-Every change is a compare-and-set on the row (version or workflow state), so two people saving at
-once cannot overwrite each other and a double-clicked submit submits once. `QuerySet.update()`
-writes no django-simple-history row, so `_compare_and_set` writes exactly one itself.
+Every step locks the report's row first (SELECT … FOR UPDATE) and its period's row for share, then
+checks who acts, the state and the version on what it locked, so of two people acting at the same
+instant exactly one goes through; the other finds the report changed (ReportConflict) or already
+moved on (ReportStateError), and nothing of theirs is written — neither the text nor the evidence
+that came with it. A step writes one history row and its emails in the same transaction.
+Who may take which step, from which state, is reports/workflow.py.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import freshness
 from actions.models import ActionPoint
 from cities.models import City, Role
+from cities.roles import roles_of
 from notifications.services import email_queue
 
+from . import permissions, workflow
+from .evidence_files import evidence_title
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
-from .permissions import EDITABLE_STATES
 
 CONTENT_FIELDS = ("delivery_status", "summary", "next_steps")
 
@@ -31,33 +38,70 @@ class ReportConflict(Exception):
 
 
 class ReportStateError(Exception):
-    """The report is not in a state that allows this step."""
+    """The report is not in a state that allows this step (the message says why)."""
 
 
-def _compare_and_set(report: ProgressReport, *, expected: dict, changes: dict, user, reason: str) -> bool:
-    updated = ProgressReport.objects.filter(pk=report.pk, **expected).update(
-        **changes, version=F("version") + 1, updated=timezone.now(),
-    )
-    if not updated:
-        return False
-    freshness.changed()  # QuerySet.update() sends no signal
-    report.refresh_from_db()
-    ProgressReport.history.bulk_history_create([report], update=True, default_user=user, default_change_reason=reason)
-    return True
+@dataclass(frozen=True)
+class NewEvidence:
+    """A link or a file to attach with a save (checked by the form)."""
+
+    url: str = ""
+    title: str = ""
+    upload: UploadedFile | None = None
+    content_type: str = ""
 
 
-def _refuse(report: ProgressReport, version: int | None):
-    """Explain why a compare-and-set matched no row."""
-    current = ProgressReport.objects.select_related("period").get(pk=report.pk)
-    if current.period.is_closed:
+def _locked(report_id: int) -> ProgressReport:
+    """The report's row, locked until the transaction ends, with its period as it is now.
+
+    The period is locked for share: saves of many reports of a period go on side by side, while
+    closing the period (which locks it for update) waits for them, and they for it."""
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT is_closed FROM {ReportingPeriod._meta.db_table} WHERE id = %s FOR SHARE", [report.period_id],
+            )
+            report.period.is_closed = cursor.fetchone()[0]
+    return report
+
+
+def _check(step: workflow.Step, report: ProgressReport, user, version: int | None = None) -> None:
+    """Refuse the step unless this person may take it on the locked report now."""
+    if not workflow.is_actor(step, roles_of(user), report):
+        raise PermissionDenied(_("You may not do this with this report."))
+    if report.period.is_closed:
         raise ReportStateError(_("The reporting period is closed; its reports can no longer change."))
-    if current.state not in EDITABLE_STATES:
-        raise ReportStateError(
-            _("This report is %(state)s and can no longer be changed.") % {"state": current.get_state_display().lower()}
-        )
-    if version is not None and current.version != version:
-        raise ReportConflict(current)
-    raise ReportStateError(_("This report cannot be changed now."))
+    if report.state not in step.sources:
+        state = report.get_state_display().lower()
+        if step.actor == workflow.SECRETARIAT:
+            message = _("Only submitted reports can be reviewed; this one is %(state)s.")
+        elif report.state == step.target:
+            message = _("This report is already %(state)s.")
+        else:
+            message = _("This report is %(state)s and can no longer be changed.")
+        raise ReportStateError(message % {"state": state})
+    if version is not None and report.version != version:
+        raise ReportConflict(report)
+
+
+def _apply(step: workflow.Step, report: ProgressReport, user, changes: dict, reason: str = "") -> ProgressReport:
+    for name, value in changes.items():
+        setattr(report, name, value)
+    if step.target is not None:
+        report.state = step.target
+    report.version += 1
+    report._history_user = user
+    report._change_reason = reason or step.reason
+    report.save()  # django-simple-history writes the one history row of this step
+    return report
+
+
+def _show_on(caller: ProgressReport, saved: ProgressReport) -> ProgressReport:
+    """Let the caller's instance show what was saved (the services work on the row they locked)."""
+    for field in ProgressReport._meta.concrete_fields:
+        setattr(caller, field.attname, getattr(saved, field.attname))
+    return caller
 
 
 def _users_with_role(role, city=None):
@@ -67,99 +111,148 @@ def _users_with_role(role, city=None):
     return users.distinct()
 
 
-@transaction.atomic
-def report_start(*, point: ActionPoint, city: City, period: ReportingPeriod, user, data: dict) -> ProgressReport:
-    """Create the city's draft. A second start (double click, two tabs) finds the first one."""
-    report = ProgressReport(action_point=point, city=city, period=period, state=WorkflowState.DRAFT,
-                            **{field: data[field] for field in CONTENT_FIELDS if field in data})
-    report._history_user = user
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise ReportConflict(ProgressReport.objects.get(action_point=point, city=city, period=period)) from None
-    return report
+def _attach(report: ProgressReport, user, evidence: list[NewEvidence], stored: list) -> None:
+    for item in evidence:
+        row = Evidence(report=report, added_by=user, url=item.url, title=evidence_title(item.title))
+        if item.upload is not None:
+            row.file, row.size, row.content_type = item.upload, item.upload.size, item.content_type
+            row.title = evidence_title(item.title or item.upload.name)
+        row._history_user = user
+        row.save()
+        if row.file:
+            stored.append(row.file.name)
 
 
-@transaction.atomic
-def report_update(*, report: ProgressReport, version: int, data: dict, user) -> ProgressReport:
-    changes = {field: data[field] for field in CONTENT_FIELDS}
-    expected = {"version": version, "state__in": EDITABLE_STATES, "period__is_closed": False}
-    if not _compare_and_set(report, expected=expected, changes=changes, user=user, reason="Draft saved"):
-        _refuse(report, version)
-    return report
+class _FilesKeptOnlyIfCommitted:
+    """Files stored during the block are deleted again if the block (its transaction) fails:
+    a refused or failed save leaves nothing behind on disk either."""
+
+    def __init__(self):
+        self.stored = []
+
+    def __enter__(self):
+        return self.stored
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            from django.core.files.storage import default_storage
+
+            for name in self.stored:
+                default_storage.delete(name)
+        return False
 
 
-@transaction.atomic
-def report_submit(*, report: ProgressReport, version: int, user, data: dict | None = None) -> ProgressReport:
-    """Send the report for review (saving the form's content with it) and tell the Secretariat."""
-    changes = {field: data[field] for field in CONTENT_FIELDS} if data else {}
-    if not (changes.get("summary", report.summary) or "").strip():
-        raise ReportStateError(_("Write a summary of progress before submitting."))
-    resubmission = report.state == WorkflowState.RETURNED
-    changes.update(state=WorkflowState.SUBMITTED, submitted_by=user, submitted_at=timezone.now())
-    expected = {"version": version, "state__in": EDITABLE_STATES, "period__is_closed": False}
-    reason = "Resubmitted for review" if resubmission else "Submitted for review"
-    if not _compare_and_set(report, expected=expected, changes=changes, user=user, reason=reason):
-        _refuse(report, version)
+def _submitted_email(report, user, resubmission):
     email_queue(
         kind="report_submitted", users=_users_with_role(Role.SECRETARIAT), template="report_submitted",
         context={"report": _for_email(report), "submitter": user, "resubmission": resubmission},
     )
+
+
+def report_start(*, point: ActionPoint, city: City, period: ReportingPeriod, user, data: dict,
+                 evidence: list[NewEvidence] = (), submit: bool = False) -> ProgressReport:
+    """Create the city's report (a draft, or submitted at once). If the city's report was started
+    meanwhile (a double click, two tabs), nothing is written and ReportConflict shows that one."""
+    roles = roles_of(user)
+    if roles.delegate_city_id != city.pk or not permissions.can_start_report(roles, point, period):
+        raise PermissionDenied(_("Only a delegate of a city taking part can write its report."))
+    if submit and not (data.get("summary") or "").strip():
+        raise ReportStateError(_("Write a summary of progress before submitting."))
+    with _FilesKeptOnlyIfCommitted() as stored, transaction.atomic():
+        report = ProgressReport(action_point=point, city=city, period=period, state=WorkflowState.DRAFT,
+                                **{field: data[field] for field in CONTENT_FIELDS if field in data})
+        if submit:
+            report.state, report.submitted_by, report.submitted_at = WorkflowState.SUBMITTED, user, timezone.now()
+        report._history_user = user
+        report._change_reason = workflow.SUBMIT.reason if submit else "Draft started"
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            raise ReportConflict(ProgressReport.objects.get(action_point=point, city=city, period=period)) from None
+        _attach(report, user, list(evidence), stored)
+        if submit:
+            _submitted_email(report, user, resubmission=False)
     return report
 
 
-@transaction.atomic
+def report_save(*, report: ProgressReport, version: int, data: dict, user, evidence: list[NewEvidence] = (),
+                submit: bool = False) -> ProgressReport:
+    """Save the delegate's form (and send it for review when `submit`): refused as a conflict if
+    the report changed since `version` was read, in which case nothing at all is written."""
+    step = workflow.SUBMIT if submit else workflow.SAVE
+    with _FilesKeptOnlyIfCommitted() as stored, transaction.atomic():
+        locked = _locked(report.pk)
+        _check(step, locked, user, version)
+        changes = {field: data[field] for field in CONTENT_FIELDS if field in data}
+        resubmission = locked.state == WorkflowState.RETURNED
+        if submit:
+            if not (changes.get("summary", locked.summary) or "").strip():
+                raise ReportStateError(_("Write a summary of progress before submitting."))
+            changes.update(submitted_by=user, submitted_at=timezone.now())
+        reason = "Resubmitted for review" if submit and resubmission else ""
+        _apply(step, locked, user, changes, reason)
+        _attach(locked, user, list(evidence), stored)
+        if submit:
+            _submitted_email(locked, user, resubmission)
+    return _show_on(report, locked)
+
+
+def report_update(*, report: ProgressReport, version: int, data: dict, user, evidence=()) -> ProgressReport:
+    return report_save(report=report, version=version, data=data, user=user, evidence=evidence)
+
+
+def report_submit(*, report: ProgressReport, version: int, user, data: dict | None = None,
+                  evidence=()) -> ProgressReport:
+    """Send the report for review (saving the form's content with it) and tell the Secretariat."""
+    return report_save(report=report, version=version, data=data or {}, user=user, evidence=evidence, submit=True)
+
+
 def report_return(*, report: ProgressReport, reviewer, comment: str) -> ProgressReport:
     comment = (comment or "").strip()
     if not comment:
         raise ReportStateError(_("Say what needs to change: a comment is required to return a report."))
-    changes = {"state": WorkflowState.RETURNED, "review_comment": comment, "reviewed_by": reviewer,
-               "reviewed_at": timezone.now()}
-    return _review(report, reviewer, changes, "Returned for changes", "report_returned")
+    return _review(workflow.RETURN, report, reviewer, comment, "report_returned")
+
+
+def report_approve(*, report: ProgressReport, reviewer, comment: str = "") -> ProgressReport:
+    return _review(workflow.APPROVE, report, reviewer, (comment or "").strip(), "report_approved")
 
 
 @transaction.atomic
-def report_approve(*, report: ProgressReport, reviewer, comment: str = "") -> ProgressReport:
-    changes = {"state": WorkflowState.APPROVED, "reviewed_by": reviewer, "reviewed_at": timezone.now(),
-               "review_comment": (comment or "").strip()}
-    return _review(report, reviewer, changes, "Approved", "report_approved")
-
-
-def _review(report, reviewer, changes, reason, template):
-    expected = {"state": WorkflowState.SUBMITTED, "period__is_closed": False}
-    if not _compare_and_set(report, expected=expected, changes=changes, user=reviewer, reason=reason):
-        current = ProgressReport.objects.get(pk=report.pk)
-        raise ReportStateError(
-            _("Only submitted reports can be reviewed; this one is %(state)s.")
-            % {"state": current.get_state_display().lower()}
-        )
+def _review(step, report, reviewer, comment, template):
+    locked = _locked(report.pk)
+    _check(step, locked, reviewer)
+    _apply(step, locked, reviewer, {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_comment": comment})
     email_queue(
-        kind=template, users=_users_with_role(Role.DELEGATE, report.city), template=template,
-        context={"report": _for_email(report), "reviewer": reviewer},
+        kind=template, users=_users_with_role(Role.DELEGATE, locked.city), template=template,
+        context={"report": _for_email(locked), "reviewer": reviewer},
     )
-    return report
+    return _show_on(report, locked)
 
 
 def _for_email(report):
     return ProgressReport.objects.select_related("action_point__focus_area", "city", "period").get(pk=report.pk)
 
 
-@transaction.atomic
-def evidence_add(*, report: ProgressReport, user, url: str = "", title: str = "", upload=None, content_type: str = "") -> Evidence:
-    evidence = Evidence(report=report, added_by=user, url=url, title=title)
-    if upload is not None:
-        evidence.file = upload
-        evidence.size = upload.size
-        evidence.content_type = content_type
-        evidence.title = title or upload.name
-    evidence._history_user = user
-    evidence.save()
-    return evidence
+def evidence_add(*, report: ProgressReport, user, url: str = "", title: str = "", upload=None,
+                 content_type: str = "") -> Evidence:
+    """Attach one link or file to a report the person may still change (without saving its text)."""
+    with _FilesKeptOnlyIfCommitted() as stored, transaction.atomic():
+        locked = _locked(report.pk)
+        _check(workflow.SAVE, locked, user)
+        _attach(locked, user, [NewEvidence(url=url, title=title, upload=upload, content_type=content_type)], stored)
+    return locked.evidence.order_by("-pk").first()
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, user) -> None:
-    # The stored file stays: the history row still names it, so removed evidence can be recovered.
-    evidence._history_user = user
-    evidence.delete()
+def evidence_remove(*, evidence: Evidence, user) -> bool:
+    """Remove a link or file; False when it was already removed (a double click, two tabs).
+    The stored file stays: the history row still names it, so removed evidence can be recovered."""
+    _check(workflow.SAVE, _locked(evidence.report_id), user)
+    row = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+    if row is None:
+        return False
+    row._history_user = user
+    row.delete()
+    return True

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import ActionPlan, ActionPoint
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from baltmet.history import history_entries
 from cities.models import City
 from cities.roles import roles_of
@@ -92,31 +92,25 @@ def report_open(request, point_id, period_id):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_start(point=point, city=city, period=period, user=request.user,
-                                           data=form.cleaned_data)
+                                           data=form.cleaned_data, evidence=form.new_evidence(), submit=submitting)
         except services.ReportConflict as conflict:
-            messages.info(request, _("Your city's report on this action point was already started; here it is."))
-            return redirect("reports:report", report_id=conflict.current.pk)
-        _add_evidence(request, report, form)
-        if submitting:
-            services.report_submit(report=report, version=report.version, user=request.user)
-            messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
+            # Started meanwhile in another tab or by a colleague: theirs is kept, and so is this text.
+            return _conflict_page(request, roles, conflict.current, submitting)
+        except services.ReportStateError as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, _("Draft saved. You can come back to it later."))
-        return redirect("reports:report", report_id=report.pk)
+            _saved_message(request, submitting)
+            return redirect("reports:report", report_id=report.pk)
     return render(request, "reports/report_form.html", {
         "point": point, "period": period, "city": city, "form": form, "report": None,
     })
 
 
-def _add_evidence(request, report, form):
-    data = form.cleaned_data
-    if data.get("evidence_url"):
-        services.evidence_add(report=report, user=request.user, url=data["evidence_url"],
-                              title=data.get("evidence_title", ""))
-    if data.get("evidence_file"):
-        services.evidence_add(report=report, user=request.user, upload=data["evidence_file"],
-                              title="" if data.get("evidence_url") else data.get("evidence_title", ""),
-                              content_type=form.evidence_content_type)
+def _saved_message(request, submitted):
+    if submitted:
+        messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
+    else:
+        messages.success(request, _("Draft saved. You can come back to it later."))
 
 
 @login_required
@@ -127,7 +121,7 @@ def report_detail(request, report_id):
     if not permissions.can_view_report(roles, report):
         raise PermissionDenied
     editable = permissions.can_edit_report(roles, report)
-    form = conflict = None
+    form = None
     if request.method == "POST":
         if not editable:
             if report.city_id == roles.delegate_city_id:
@@ -137,36 +131,51 @@ def report_detail(request, report_id):
                 return redirect("reports:report", report_id=report.pk)
             raise PermissionDenied
         submitting = request.POST.get("action") == "submit"
-        form = ReportForm(request.POST, request.FILES, instance=report, submitting=submitting)
+        form = ReportForm(request.POST, request.FILES, instance=copy.copy(report), submitting=submitting)
         if form.is_valid():
-            version = form.cleaned_data["version"] or 0
-            _add_evidence(request, report, form)
             try:
-                if submitting:
-                    services.report_submit(report=report, version=version, user=request.user, data=form.cleaned_data)
-                    messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
-                else:
-                    services.report_update(report=report, version=version, user=request.user, data=form.cleaned_data)
-                    messages.success(request, _("Draft saved."))
-                return redirect("reports:report", report_id=report.pk)
+                services.report_save(report=report, version=form.cleaned_data["version"] or 0, user=request.user,
+                                     data=form.cleaned_data, evidence=form.new_evidence(), submit=submitting)
             except services.ReportConflict as error:
-                conflict = error.current
-                data = request.POST.copy()
-                data["version"] = conflict.version
-                # A copy: validating the form writes its values into the instance, and the page
-                # must still show the saved version beside the unsaved one.
-                form = ReportForm(data, instance=copy.copy(conflict), submitting=submitting)
-                form.is_valid()
+                return _conflict_page(request, roles, error.current, submitting)
             except services.ReportStateError as error:
                 messages.error(request, str(error))
                 return redirect("reports:report", report_id=report.pk)
+            if submitting:
+                _saved_message(request, submitted=True)
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("reports:report", report_id=report.pk)
     elif editable:
         form = ReportForm(instance=report, initial={"version": report.version})
+    return _detail_page(request, roles, report, form)
+
+
+def _detail_page(request, roles, report, form, conflict=None, mine=None):
     return render(request, "reports/report_detail.html", {
         "report": report, "point": report.action_point, "period": report.period, "city": report.city,
-        "form": form, "editable": editable, "conflict": conflict,
+        "form": form, "editable": form is not None, "conflict": conflict, "mine": mine,
         "can_review": permissions.can_review_report(roles, report),
     })
+
+
+def _conflict_page(request, roles, current, submitting):
+    """The saved version beside the person's unsaved one, which stays in the form to merge and save again."""
+    report = selectors.report_detail(current.pk)
+    if not permissions.can_edit_report(roles, report):
+        messages.error(request, _("This report is %(state)s and can no longer be changed.")
+                       % {"state": report.get_state_display().lower()})
+        return redirect("reports:report", report_id=report.pk)
+    data = request.POST.copy()
+    data["version"] = report.version
+    # A copy: validating the form writes its values into the instance, and the page must still show
+    # the saved version beside the unsaved one.
+    form = ReportForm(data, instance=copy.copy(report), submitting=submitting)
+    form.is_valid()
+    status = dict(DeliveryStatus.choices).get(request.POST.get("delivery_status", ""), "")
+    mine = {"status": status, "summary": request.POST.get("summary", ""),
+            "next_steps": request.POST.get("next_steps", "")}
+    return _detail_page(request, roles, report, form, conflict=report, mine=mine)
 
 
 @login_required
@@ -202,6 +211,11 @@ def evidence_remove(request, report_id, evidence_id):
     )
     if not permissions.can_edit_report(roles_of(request.user), evidence.report):
         raise PermissionDenied
-    services.evidence_remove(evidence=evidence, user=request.user)
-    messages.success(request, _("“%(evidence)s” was removed from the report.") % {"evidence": evidence})
+    try:
+        removed = services.evidence_remove(evidence=evidence, user=request.user)
+    except services.ReportStateError as error:
+        messages.error(request, str(error))
+    else:
+        if removed:
+            messages.success(request, _("“%(evidence)s” was removed from the report.") % {"evidence": evidence})
     return redirect("reports:report", report_id=report_id)
