@@ -1,13 +1,13 @@
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from baltmet.history import history_entries
+from cities.access import member_required
 from cities.roles import roles_of
 from freshness.pages import cached_per_person
 from initiatives.selectors import approved_initiatives_for_point
@@ -20,7 +20,7 @@ from .forms import CoordinatorUpdateForm
 from .models import ActionPlan, ActionPoint
 
 
-@login_required
+@member_required
 def current_plan(request):
     plan = ActionPlan.objects.current()
     if plan is None:
@@ -28,13 +28,13 @@ def current_plan(request):
     return redirect(plan)
 
 
-@login_required
+@member_required
 def plan_detail(request, plan_id):
     plan = selectors.plan_overview(plan_id)
     return render(request, "actions/plan_detail.html", {"plan": plan, "plans": ActionPlan.objects.all()})
 
 
-@login_required
+@member_required
 @cached_per_person
 def action_point_detail(request, point_id):
     point = selectors.action_point_detail(point_id)
@@ -57,7 +57,7 @@ def action_point_detail(request, point_id):
     return render(request, "actions/action_point_detail.html", context)
 
 
-@login_required
+@member_required
 def action_point_update(request, point_id):
     point = selectors.action_point_detail(point_id)
     if not permissions.can_update_action_point(roles_of(request.user), point):
@@ -82,7 +82,7 @@ def action_point_update(request, point_id):
     return render(request, "actions/action_point_update.html", {"point": point, "form": form, "conflict": conflict})
 
 
-@login_required
+@member_required
 def action_point_history(request, point_id):
     point = selectors.action_point_detail(point_id)
     records = point.history.select_related("history_user").order_by("history_date", "history_id")

@@ -1,5 +1,6 @@
 """The gates in front of pages, built on `roles_of`, shared by every app.
 
+`member_required`: anonymous people are sent to log in; an account without a role gets 403.
 `secretariat_required`: anonymous people are sent to log in; everybody else who is not the
 Secretariat gets 403. The Chair may look at the pages marked `chair_may_view` (read-only: those
 views only answer GET and HEAD). `network_roles`: anybody with a role in the network may read;
@@ -54,6 +55,21 @@ def secretariat_required(view=None, *, chair_may_view=False):
 def network_roles(request) -> UserRoles:
     """The person's roles, if they have any role in the network; otherwise 403."""
     roles = roles_of(request.user)
-    if not (roles.city_ids or roles.sees_whole_network):
+    if not roles.in_network:
         raise PermissionDenied
     return roles
+
+
+def member_required(view):
+    """The gate of every page of the network's work: anonymous people are sent to log in; an account
+    without a role (never given one, or a former member whose roles were removed) gets 403.
+    Puts the person's roles on `request.roles`."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        request.roles = network_roles(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped

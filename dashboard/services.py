@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from baltmet.db import save_new_unique
 from cities.models import City, Membership
 from notifications.models import OutboxMessage
 from notifications.services import email_queue
@@ -149,7 +150,7 @@ def membership_add(*, person, role: str, city: City | None, user) -> Membership:
     membership = Membership(user=person, role=role, city=city)
     membership.full_clean()
     membership._history_user = user
-    membership.save()
+    save_new_unique(membership, _("This role was given to this person a moment ago (by somebody else)."))
     return membership
 
 

@@ -11,10 +11,11 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from baltmet.db import save_new_unique
 from cities.models import City
 from cities.roles import roles_of
 
@@ -76,14 +77,26 @@ def _check_year(indicator: Indicator, year: int) -> bool:
 
 
 def _save_value(*, indicator, city, year, value, source, user) -> IndicatorValue:
+    """Enter or correct one value (the old one stays in history). The first value for a city and year
+    entered by two people at once is kept once: the other is refused and asked to look again."""
     row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, city=city, year=year).first()
-    if row is None:
-        row = IndicatorValue(indicator=indicator, city=city, year=year)
-    elif row.value == value and row.source == source:
+    if row is not None and row.value == value and row.source == source:
         return row
+    new = row is None
+    if new:
+        row = IndicatorValue(indicator=indicator, city=city, year=year)
     row.value, row.source, row.entered_by = value, source, user
     row._history_user = user
-    row.save()
+    if not new:
+        row.save()
+        return row
+    try:
+        save_new_unique(row, "")
+    except ValidationError:
+        raise ValueRefused(
+            _("Somebody entered a value for %(city)s %(year)s at the same moment; it is shown below. "
+              "Check it, and enter yours again to replace it.") % {"city": city, "year": year}
+        ) from None
     return row
 
 
@@ -172,14 +185,17 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
             if reasons:
                 errors.append(RowError(line, cell["city"], tuple(reasons)))
             else:
-                good.append((city, year, value, cell["source"][:500]))
+                good.append((line, city, year, value, cell["source"][:500]))
     except csv.Error as error:
         errors.append(RowError(reader.line_num, "", (_("Not a CSV file: %(error)s") % {"error": error},)))
     if not errors and not good:
         errors.append(RowError(0, "", (_("The file has no values."),)))
     if errors:
         raise ImportRefused(errors)
-    return [
-        _save_value(indicator=indicator, city=city, year=year, value=value, source=source, user=user)
-        for city, year, value, source in good
-    ]
+    saved = []
+    for line, city, year, value, source in good:
+        try:
+            saved.append(_save_value(indicator=indicator, city=city, year=year, value=value, source=source, user=user))
+        except ValueRefused as refused:  # entered by somebody else meanwhile: the file is refused whole
+            raise ImportRefused([RowError(line, city.name, (str(refused),))]) from None
+    return saved

@@ -1,10 +1,9 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cities.access import network_roles
+from cities.access import member_required, network_roles
 from cities.models import City
 from cities.roles import roles_of
 from freshness.pages import cached_per_person
@@ -21,7 +20,7 @@ def _entering_roles(request):
     return roles
 
 
-@login_required
+@member_required
 def indicator_list(request):
     roles = network_roles(request)
     home_city = None
@@ -33,7 +32,7 @@ def indicator_list(request):
     })
 
 
-@login_required
+@member_required
 def indicator_edit(request, indicator_id=None):
     if not roles_of(request.user).is_secretariat:
         raise PermissionDenied
@@ -47,7 +46,7 @@ def indicator_edit(request, indicator_id=None):
     return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
 
 
-@login_required
+@member_required
 @cached_per_person
 def benchmark(request, indicator_id):
     roles = network_roles(request)
@@ -64,7 +63,7 @@ def benchmark(request, indicator_id):
     })
 
 
-@login_required
+@member_required
 def values_enter(request, indicator_id):
     roles = _entering_roles(request)
     indicator = selectors.indicator_get(indicator_id)
@@ -92,7 +91,7 @@ def values_enter(request, indicator_id):
     })
 
 
-@login_required
+@member_required
 def values_upload(request, indicator_id):
     _entering_roles(request)
     indicator = selectors.indicator_get(indicator_id)
@@ -113,7 +112,7 @@ def values_upload(request, indicator_id):
     }, status=400 if errors else 200)
 
 
-@login_required
+@member_required
 def city_page(request, slug):
     network_roles(request)
     city = get_object_or_404(City, slug=slug)

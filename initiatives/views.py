@@ -1,12 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
-from cities.access import network_roles
+from cities.access import member_required, network_roles
 from cities.models import City
 from cities.roles import roles_of
 
@@ -25,7 +24,7 @@ def _can_change(roles, initiative):
             and initiative.state in (InitiativeState.PROPOSED, InitiativeState.APPROVED))
 
 
-@login_required
+@member_required
 def initiative_list(request):
     roles = network_roles(request)
     state = request.GET.get("state") if request.GET.get("state") in InitiativeState.values else None
@@ -35,7 +34,7 @@ def initiative_list(request):
     })
 
 
-@login_required
+@member_required
 def overview(request):
     if not roles_of(request.user).is_secretariat:
         raise PermissionDenied
@@ -44,7 +43,7 @@ def overview(request):
     })
 
 
-@login_required
+@member_required
 def initiative_detail(request, initiative_id):
     roles = network_roles(request)
     initiative = selectors.initiative_detail(initiative_id)
@@ -64,7 +63,7 @@ def initiative_detail(request, initiative_id):
     })
 
 
-@login_required
+@member_required
 def initiative_propose(request):
     roles = roles_of(request.user)
     if not roles.is_delegate:
@@ -94,7 +93,7 @@ def initiative_propose(request):
     return render(request, "initiatives/form.html", {"form": form, "plan": plan, "city": city, "initiative": None})
 
 
-@login_required
+@member_required
 def initiative_edit(request, initiative_id):
     roles = network_roles(request)
     initiative = selectors.initiative_detail(initiative_id)
@@ -132,7 +131,7 @@ def initiative_edit(request, initiative_id):
     })
 
 
-@login_required
+@member_required
 def initiative_answer(request, initiative_id):
     roles = roles_of(request.user)
     initiative = selectors.initiative_detail(initiative_id)
@@ -155,7 +154,7 @@ def initiative_answer(request, initiative_id):
     return redirect(initiative.get_absolute_url() + "#answer")
 
 
-@login_required
+@member_required
 @require_POST
 def initiative_withdraw(request, initiative_id):
     initiative = get_object_or_404(Initiative, pk=initiative_id)
@@ -173,7 +172,7 @@ def initiative_withdraw(request, initiative_id):
     return redirect(initiative)
 
 
-@login_required
+@member_required
 @require_POST
 def initiative_remind(request, initiative_id):
     if not roles_of(request.user).is_secretariat:

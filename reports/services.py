@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPoint
+from baltmet.db import lock_for_share
 from cities.models import City, Role
 from cities.roles import roles_of
 from notifications.services import email_queue
@@ -57,12 +58,7 @@ def _locked(report_id: int) -> ProgressReport:
     The period is locked for share: saves of many reports of a period go on side by side, while
     closing the period (which locks it for update) waits for them, and they for it."""
     report = ProgressReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report_id)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT is_closed FROM {ReportingPeriod._meta.db_table} WHERE id = %s FOR SHARE", [report.period_id],
-            )
-            report.period.is_closed = cursor.fetchone()[0]
+    report.period.is_closed = lock_for_share(ReportingPeriod, report.period_id)["is_closed"]
     return report
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from baltmet.history import history_entries
+from cities.access import member_required
 from cities.models import City
 from cities.roles import roles_of
 from freshness.pages import cached_per_person
@@ -23,15 +24,18 @@ from .models import Evidence, ProgressReport, ReportingPeriod
 
 @login_required
 def home(request):
-    """Delegates, mayors and observers start in their city's workspace; the network roles at the dashboard."""
+    """Delegates, mayors and observers start in their city's workspace; the network roles at the dashboard;
+    an account without a role is told so."""
     roles = roles_of(request.user)
+    if not roles.in_network:
+        return render(request, "accounts/no_role.html")
     city_id = roles.delegate_city_id or min(roles.city_ids, default=None)
     if city_id is None:
         return redirect("dashboard:home" if roles.sees_whole_network else "actions:home")
     return redirect("reports:workspace", city_slug=City.objects.values_list("slug", flat=True).get(pk=city_id))
 
 
-@login_required
+@member_required
 @cached_per_person
 def workspace(request, city_slug):
     city = get_object_or_404(City, slug=city_slug)
@@ -69,7 +73,7 @@ def _workspace_extras(city, roles):
     return {"pending_consents": pending_consents_for_city(city=city)}
 
 
-@login_required
+@member_required
 def report_open(request, point_id, period_id):
     """Open the delegate's own report on a point for a period: the existing one, or a new draft."""
     point = get_object_or_404(
@@ -113,7 +117,7 @@ def _saved_message(request, submitted):
         messages.success(request, _("Draft saved. You can come back to it later."))
 
 
-@login_required
+@member_required
 @cached_per_person
 def report_detail(request, report_id):
     report = selectors.report_detail(report_id)
@@ -178,7 +182,7 @@ def _conflict_page(request, roles, current, submitting):
     return _detail_page(request, roles, report, form, conflict=report, mine=mine)
 
 
-@login_required
+@member_required
 def report_history(request, report_id):
     report = selectors.report_detail(report_id)
     if not permissions.can_view_report(roles_of(request.user), report):
@@ -188,7 +192,7 @@ def report_history(request, report_id):
     return render(request, "reports/report_history.html", {"report": report, "page": page})
 
 
-@login_required
+@member_required
 def evidence_download(request, report_id, evidence_id):
     evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id, report_id=report_id)
     if not permissions.can_view_report(roles_of(request.user), evidence.report):
@@ -203,7 +207,7 @@ def evidence_download(request, report_id, evidence_id):
                         content_type=evidence.content_type or "application/octet-stream")
 
 
-@login_required
+@member_required
 @require_POST
 def evidence_remove(request, report_id, evidence_id):
     evidence = get_object_or_404(

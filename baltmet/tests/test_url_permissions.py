@@ -14,81 +14,83 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ["anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair", "secretariat"]
+ROLES = ["anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair", "secretariat", "no_role",
+         "former_member"]
 LOGIN = "login"  # shorthand: a redirect to the login page
 
 # url name: ((GET status for each role in ROLES order), roles whose POST must be refused)
+# no_role: an active account without any role; former_member: Riga's delegate whose role was removed.
 EXPECTED = {
-    "actions:action_point": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "actions:action_point_history": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "actions:action_point_update": ((LOGIN, 200, 403, 403, 403, 403, 200), ("anonymous", "other_delegate", "mayor", "observer", "chair")),
-    "actions:home": ((LOGIN, 302, 302, 302, 302, 302, 302), None),
-    "actions:plan": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "dashboard:approve": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:export_csv": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:export_xlsx": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:home": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:invitation_accept": ((200, 200, 200, 200, 200, 200, 200), None),
-    "dashboard:invite": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:membership_add": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:membership_change": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:membership_remove": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:people": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:period_add": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:period_close": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:period_edit": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:period_open": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:person": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:person_activate": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:progress_report": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:progress_report_pdf": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:queue": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:remind": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:reports": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:return": ((LOGIN, 403, 403, 403, 403, 403, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "dashboard:review": ((LOGIN, 403, 403, 403, 403, 200, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "digests:deliveries": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
-    "digests:preferences": ((200, 200, 200, 200, 200, 200, 200), None),
-    "digests:preview": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
-    "digests:preview_html": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
-    "digests:send_now": ((405, 405, 405, 405, 405, 405, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "digests:unsubscribe": ((200, 200, 200, 200, 200, 200, 200), None),
-    "home": ((302, 302, 302, 302, 302, 302, 302), None),
-    "indicators:benchmark": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "indicators:city": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "indicators:create": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "indicators:edit": ((LOGIN, 403, 403, 403, 403, 403, 200), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "indicators:list": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "indicators:upload": ((LOGIN, 200, 200, 403, 403, 403, 200), ("anonymous", "mayor", "observer", "chair")),
-    "indicators:values": ((LOGIN, 200, 200, 403, 403, 403, 200), ("anonymous", "mayor", "observer", "chair")),
-    "initiatives:answer": ((LOGIN, 302, 302, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
-    "initiatives:detail": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "initiatives:edit": ((LOGIN, 200, 403, 403, 403, 403, 403), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
-    "initiatives:list": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "initiatives:overview": ((LOGIN, 403, 403, 403, 403, 403, 200), None),
-    "initiatives:propose": ((LOGIN, 200, 200, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
-    "initiatives:remind": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "own_delegate", "other_delegate", "mayor", "observer", "chair")),
-    "initiatives:withdraw": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
-    "login": ((200, 302, 302, 302, 302, 302, 302), None),
-    "logout": ((405, 405, 405, 405, 405, 405, 405), None),
-    "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200), ("anonymous",)),
-    "password_change_done": ((LOGIN, 200, 200, 200, 200, 200, 200), None),
-    "password_reset": ((200, 200, 200, 200, 200, 200, 200), None),
-    "password_reset_complete": ((200, 200, 200, 200, 200, 200, 200), None),
-    "password_reset_confirm": ((200, 200, 200, 200, 200, 200, 200), None),
-    "password_reset_done": ((200, 200, 200, 200, 200, 200, 200), None),
-    "reports:evidence": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
-    "reports:evidence_remove": ((LOGIN, 405, 405, 405, 405, 405, 405), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
-    "reports:history": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
-    "reports:home": ((LOGIN, 302, 302, 302, 302, 302, 302), None),
-    "reports:open": ((LOGIN, 302, 200, 403, 403, 403, 403), ("anonymous", "mayor", "observer", "chair", "secretariat")),
-    "reports:report": ((LOGIN, 200, 403, 200, 200, 200, 200), ("anonymous", "other_delegate", "mayor", "observer", "chair", "secretariat")),
-    "reports:workspace": ((LOGIN, 200, 403, 200, 200, 200, 200), None),
+    "actions:action_point": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "actions:action_point_history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "actions:action_point_update": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "actions:home": ((LOGIN, 302, 302, 302, 302, 302, 302, 403, 403), None),
+    "actions:plan": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "dashboard:approve": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:export_csv": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:export_xlsx": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:home": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:invitation_accept": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "dashboard:invite": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:membership_add": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:membership_change": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:membership_remove": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:people": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:period_add": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:period_close": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:period_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:period_open": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:person": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:person_activate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:progress_report": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:progress_report_pdf": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:queue": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:remind": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:reports": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:return": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:review": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "digests:deliveries": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "digests:preferences": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "digests:preview": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "digests:preview_html": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "digests:send_now": ((405, 405, 405, 405, 405, 405, 405, 405, 405), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "digests:unsubscribe": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "home": ((302, 302, 302, 302, 302, 302, 302, 302, 302), None),
+    "indicators:benchmark": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "indicators:city": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "indicators:create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "indicators:edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "indicators:list": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "indicators:upload": ((LOGIN, 200, 200, 403, 403, 403, 200, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "indicators:values": ((LOGIN, 200, 200, 403, 403, 403, 200, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "initiatives:answer": ((LOGIN, 302, 302, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "initiatives:detail": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "initiatives:edit": ((LOGIN, 200, 403, 403, 403, 403, 403, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "initiatives:list": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "initiatives:overview": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "initiatives:propose": ((LOGIN, 200, 200, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "initiatives:remind": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "initiatives:withdraw": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
+    "logout": ((405, 405, 405, 405, 405, 405, 405, 405, 405), None),
+    "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous',)),
+    "password_change_done": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_complete": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_confirm": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "password_reset_done": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "reports:evidence": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
+    "reports:evidence_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "reports:history": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
+    "reports:home": ((LOGIN, 302, 302, 302, 302, 302, 302, 200, 200), None),
+    "reports:open": ((LOGIN, 302, 200, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "reports:report": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "reports:workspace": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
 }
 
 SKIPPED_NAMESPACES = {"admin"}
@@ -122,7 +124,10 @@ def test_every_url_has_an_entry():
 def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secretariat, riga_report, settings, tmp_path):
     """One object of each kind, owned by Riga (alice's city), for building every URL."""
     settings.MEDIA_ROOT = tmp_path
-    from dashboard.services import invitation_send
+    from cities.models import Role
+    from cities.services import membership_grant
+    from cities.tests.factories import UserFactory
+    from dashboard.services import invitation_send, membership_remove
     from digests.services import preferences_token
     from indicators.models import Indicator
     from initiatives.tests.factories import propose
@@ -146,8 +151,13 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
         "token": preferences_token(user=mayor),
     }
     tokens = {"dashboard:invitation_accept": invitation_token, "password_reset_confirm": "set-password"}
+    no_role = UserFactory(username="nobody")  # an active account nobody gave a role
+    former = UserFactory(username="former.riga.delegate")  # Riga's delegate until the Secretariat removed the role
+    membership_remove(membership=membership_grant(user=former, role=Role.DELEGATE, city=cities["riga"]),
+                      user=secretariat)
     people = {"anonymous": None, "own_delegate": alice, "other_delegate": bob, "mayor": mayor,
-              "observer": observer, "chair": chair, "secretariat": secretariat}
+              "observer": observer, "chair": chair, "secretariat": secretariat, "no_role": no_role,
+              "former_member": former}
     return kwargs, people, tokens
 
 

@@ -64,3 +64,35 @@ def test_a_delegate_cannot_start_a_report_on_a_point_their_city_is_not_part_of(a
 
 def test_unknown_reports_are_404(alice, client_for, db):
     assert client_for(alice).get(reverse("reports:report", args=[424242])).status_code == 404
+
+
+def test_an_approved_report_is_seen_across_the_network_but_not_by_accounts_without_a_role(
+    riga_report, alice, bob, secretariat, client_for, settings, tmp_path,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cities.models import Role
+    from cities.services import membership_grant
+    from cities.tests.factories import UserFactory
+    from dashboard.services import membership_remove
+    from reports import services
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = services.evidence_add(report=riga_report, user=alice, content_type="application/pdf",
+                                     upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"))
+    set_state(riga_report, WorkflowState.APPROVED)
+    nobody = UserFactory(username="nobody")
+    former = UserFactory(username="former")
+    membership_remove(membership=membership_grant(user=former, role=Role.DELEGATE, city=riga_report.city),
+                      user=secretariat)
+    urls = [
+        reverse("reports:report", args=[riga_report.pk]),
+        reverse("reports:history", args=[riga_report.pk]),
+        reverse("reports:evidence", args=[riga_report.pk, evidence.pk]),
+        reverse("actions:action_point", args=[riga_report.action_point_id]),
+        reverse("actions:action_point_history", args=[riga_report.action_point_id]),
+    ]
+
+    assert [client_for(bob).get(url).status_code for url in urls] == [200] * 5
+    for person in (nobody, former):
+        assert [client_for(person).get(url).status_code for url in urls] == [403] * 5

@@ -107,3 +107,40 @@ def test_approve_and_return_at_once_only_one_is_applied_and_the_delegate_gets_on
         assert report.state in (WorkflowState.APPROVED, WorkflowState.RETURNED)
         assert _history_rows(report) == rows_before + 1, f"round {round_}: both reviews were applied"
         assert OutboxMessage.objects.filter(to=alice.email).count() == mails_before + 1, f"round {round_}"
+
+
+def test_two_tabs_starting_the_same_report_at_once_keep_one_and_show_the_other_its_text(
+    postgres, assigned, periods, alice,
+):
+    for round_, (number, period) in enumerate((n, p) for n in ("1.3", "2.1") for p in periods.values()):
+        url = reverse("reports:open", args=[assigned[number].pk, period.pk])
+
+        one, two = race(
+            post(logged_in(alice), url, form_data(summary=f"First tab {round_}.")),
+            post(logged_in(alice), url, form_data(summary=f"Second tab {round_}.")),
+        )
+
+        assert sorted([one.status_code, two.status_code]) == [200, 302], round_
+        report = ProgressReport.objects.get(action_point=assigned[number], period=period, city=alice.memberships.get().city)
+        assert report.history.count() == 1
+        loser = one if one.status_code == 200 else two
+        kept, lost = report.summary, (f"Second tab {round_}." if "First" in report.summary else f"First tab {round_}.")
+        page = loser.content.decode()
+        assert "This report changed since you opened it" in page and lost in page and kept in page
+
+
+def test_the_coordinator_saving_twice_at_once_one_wins(postgres, assigned, alice):
+    point = assigned["1.3"]
+    url = reverse("actions:action_point_update", args=[point.pk])
+    for round_ in range(ROUNDS):
+        point.refresh_from_db()
+        rows_before = point.history.count()
+
+        one, two = race(*[
+            post(logged_in(alice), url, {"status": status, "coordinator_summary": f"{status} {round_}",
+                                         "version": point.version})
+            for status in ("on_track", "delayed")
+        ])
+
+        assert sorted([one.status_code, two.status_code]) == [200, 302], round_
+        assert point.history.count() == rows_before + 1
