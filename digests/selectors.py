@@ -6,6 +6,7 @@ queries does not grow with the number of action points, reports or cities.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -17,11 +18,14 @@ from django.utils import timezone
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City, Membership, Role
 from cities.roles import roles_of
+from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
+from reports.permissions import can_view_report
 
 from .models import DigestDelivery, DigestSubscription, Frequency, ReminderItem
 
-REPORT_IN_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
+REPORT_IN_STATES = workflow.REPORTED
+PUBLIC = workflow.PUBLIC_IN_NETWORK
 AT_RISK_STATUSES = (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
 
 
@@ -66,12 +70,12 @@ class OverdueItem:
 @dataclass
 class CityShare:
     city: City
-    submitted: int
+    approved: int
     expected: int
 
     @property
     def percent(self):
-        return round(100 * self.submitted / self.expected) if self.expected else 0
+        return round(100 * self.approved / self.expected) if self.expected else 0
 
 
 @dataclass
@@ -214,7 +218,9 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
     periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
     periods_by_id = {period.pk: period for period in periods}
 
-    # What happened to reports on the recipient's points during the window, from their history rows.
+    # What happened to reports on the recipient's points during the window, from their history rows:
+    # each report's last state in the window, told only if the recipient may see the report so
+    # (reports.permissions: the same rule as the pages).
     last_state = {}
     for row in (
         ProgressReport.history.model.objects.filter(
@@ -223,7 +229,8 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
     ):
         last_state[row["id"]] = row
     for row in last_state.values():
-        if row["city_id"] in all_cities and row["period_id"] in periods_by_id:
+        seen = can_view_report(roles, SimpleNamespace(state=row["state"], city_id=row["city_id"]))
+        if seen and row["city_id"] in all_cities and row["period_id"] in periods_by_id:
             lines[row["action_point_id"]].changes.append(Change(
                 "report", f"{all_cities[row['city_id']]} · {periods_by_id[row['period_id']]}",
                 WorkflowState(row["state"]).label,
@@ -280,24 +287,23 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
     digest.at_risk = [p for p in points if p.status in AT_RISK_STATUSES]
     digest.share_period = due[-1] if due else ReportingPeriod.objects.current(plan, today=today)
     if digest.share_period is not None:
+        # Approved reports only: they are what every member of the network may see of every city.
         share_id = digest.share_period.pk
         if share_id in relevant:
-            submitted_slots = {
-                key for key, state in reports.items() if key[2] == share_id and state in REPORT_IN_STATES
-            }
+            approved_slots = {key for key, state in reports.items() if key[2] == share_id and state in PUBLIC}
         else:
-            submitted_slots = {
+            approved_slots = {
                 (pid, cid, share_id) for pid, cid in ProgressReport.objects.filter(
-                    period_id=share_id, state__in=REPORT_IN_STATES).order_by().values_list("action_point_id", "city_id")
+                    period_id=share_id, state__in=PUBLIC).order_by().values_list("action_point_id", "city_id")
             }
         expected = defaultdict(int)
-        submitted = defaultdict(int)
+        approved = defaultdict(int)
         for point_id, cities_in in taking_part.items():
             for city_id in cities_in:
                 expected[city_id] += 1
-                submitted[city_id] += (point_id, city_id, share_id) in submitted_slots
+                approved[city_id] += (point_id, city_id, share_id) in approved_slots
         digest.shares = [
-            CityShare(city=city, submitted=submitted[city.pk], expected=expected[city.pk])
+            CityShare(city=city, approved=approved[city.pk], expected=expected[city.pk])
             for city in sorted(all_cities.values(), key=lambda c: c.name) if city.is_member or expected[city.pk]
         ]
 

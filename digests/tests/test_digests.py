@@ -43,7 +43,7 @@ def test_it_summarises_the_city_part_of_the_plan(network, plan, secretariat):
     assert [(item.point, item.period.label) for item in digest.overdue] == [(point, "Past 1")]
     assert digest.share_period == periods["Past 2"]
     share = next(share for share in digest.shares if share.city == riga)
-    assert (share.submitted, share.expected, share.percent) == (1, 1, 100)
+    assert (share.approved, share.expected, share.percent) == (1, 1, 100)
     assert {p.number for p in digest.at_risk} == {
         p.number for _, p in network.values() if p.status in (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
     }

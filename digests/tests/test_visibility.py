@@ -1,0 +1,39 @@
+"""A Mayor's digest tells nothing the same Mayor could not open in the portal: the same rule decides both."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+
+from digests import services
+from reports.models import ProgressReport, WorkflowState
+
+from .helpers import approved_report, due_periods, mayors_with_points
+
+
+def test_a_mayors_digest_holds_nothing_the_mayor_gets_403_for(plan, cities, secretariat, client_for, settings):
+    settings.SITE_URL = "http://testserver"
+    network = mayors_with_points(plan)
+    riga, tallinn = cities["riga"], cities["tallinn"]
+    mayor, point = network[riga]
+    point.partner_cities.add(tallinn)
+    periods = due_periods(plan)
+    # On Riga's point this month: Tallinn drafted one report and submitted another; one is approved.
+    ProgressReport.objects.create(action_point=point, city=tallinn, period=periods["Now"], summary="Tallinn draft")
+    ProgressReport.objects.create(action_point=point, city=tallinn, period=periods["Past 1"], summary="Sent",
+                                  state=WorkflowState.SUBMITTED, submitted_at=timezone.now())
+    visible = approved_report(point=point, city=tallinn, period=periods["Past 2"], reviewer=secretariat)
+
+    rendered = services.next_digest_preview(recipient=mayor, until=timezone.now() + timedelta(seconds=1))
+
+    text = rendered.text
+    assert f"Tallinn · {periods['Past 2']}: Approved" in text  # another city's approved report: on its pages too
+    assert f"Tallinn · {periods['Now']}" not in text  # its draft: the Mayor gets 403 for it
+    assert f"Tallinn · {periods['Past 1']}" not in text  # its submitted report: 403 too
+    links = set(re.findall(r'href="http://testserver(/[^"]*)"', rendered.html))
+    links |= set(re.findall(r"http://testserver(/\S*)", text))
+    assert links, "the digest links to the portal"
+    browser = client_for(mayor)
+    refused = {link for link in links if browser.get(link).status_code == 403}
+    assert refused == set()
+    assert browser.get(f"/reports/{visible.pk}/").status_code == 200
