@@ -26,3 +26,20 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, for throttling (accounts/services.py): every request is
+    counted, whether the address has an account or not, so the limit reveals nothing about accounts."""
+
+    email = models.CharField(_("email"), max_length=254)
+    client = models.CharField(_("client address"), max_length=45)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["client", "at"])]
+
+    def __str__(self):
+        return f"{self.email} from {self.client}"

@@ -38,7 +38,7 @@ class ActionPlan(models.Model):
     first_year = models.PositiveSmallIntegerField(_("first year"))
     last_year = models.PositiveSmallIntegerField(_("last year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=20000)
     predecessor = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor",
         verbose_name=_("predecessor plan"),
@@ -73,7 +73,7 @@ class FocusArea(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="focus_areas", verbose_name=_("plan"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
 
     history = HistoricalRecords()
 
@@ -118,7 +118,7 @@ class ActionPoint(models.Model):
         FocusArea, on_delete=models.CASCADE, related_name="action_points", verbose_name=_("focus area"),
     )
     sequence = models.PositiveSmallIntegerField(_("number within the focus area"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=5000)
     coordinating_city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="coordinated_action_points",
         verbose_name=_("coordinating city"),
@@ -191,7 +191,7 @@ class Initiative(models.Model):
         verbose_name=_("action point"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
     proposing_city = models.ForeignKey(
         City, on_delete=models.PROTECT, related_name="proposed_initiatives", verbose_name=_("proposing city"),
     )

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, whose static files keep their own long-lived caching headers.
+    "baltmet.middleware.PrivateByDefault",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "baltmet.middleware.SameMomentConflicts",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -156,19 +159,28 @@ STORAGES = {
 }
 
 # Cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1, a database of its own) shared by every process;
-# sessions are then read from it instead of the database on each request. Without it, each process
-# keeps a small local cache and sessions stay in the database only (a per-process cache cannot
-# forget a session another process ended).
-# RELEASE (e.g. the deployed commit) keeps each release's cached pages apart: pages rendered by the
-# previous release's templates are never served by the next one, even while both run.
+# without it each process keeps a small local cache. The cache only ever saves work: with its Redis
+# down, every cache call is logged in one line and answered as a miss (django-redis' IGNORE_EXCEPTIONS,
+# short socket timeouts), and the portal goes on from the database. Sessions therefore live in the
+# database only: a session ended while the cache was unreachable must not come back from it.
+# RELEASE (e.g. the deployed commit) keeps each release's cache entries apart.
 CACHE_URL = env.str("CACHE_URL", default="")
 RELEASE = env.str("RELEASE", default="")
-if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": f"baltmet:{RELEASE}" if RELEASE else "baltmet"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baltmet"}}
+
+
+def caches_for(url: str, release: str = "") -> dict:
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "baltmet"}}
+    return {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": url,
+        "KEY_PREFIX": f"baltmet:{release}" if release else "baltmet",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }}
+
+
+CACHES = caches_for(CACHE_URL, RELEASE)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Email: EMAIL_URL such as smtp://user:pass@host:587 (see django-environ); without it every
 # message is written as a file under var/outbox/ so nothing leaves a development machine.
@@ -240,9 +252,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "one_line": {"()": "baltmet.logs.OneLine"},
+        "client_errors_on_one_line": {"()": "baltmet.logs.OneLine", "client_errors_only": True},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+        # A 403 or 404 in one line; a cache that cannot be reached in one line per call.
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+        "django_redis.cache": {"filters": ["one_line"], "level": "WARNING"},
+    },
 }
 
 # django-axes first: it refuses logins for a user and address after too many failures.
@@ -250,6 +271,10 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.LoginThrottleBackend", "accounts.b
 
 # Brute-force protection: 5 failures for one username from one address, then a 15-minute cool-off.
 # Keyed on both, so an attacker elsewhere cannot lock a delegate out of their own account.
+# Password reset links: at most this many an hour to one address, and requests an hour from one client.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -48,7 +48,7 @@ def roles_of(user) -> UserRoles:
     cached = getattr(user, "_baltmet_roles", None)
     if cached is None:
         by_role = {role: set() for role in Role.values}
-        for role, city_id in user.memberships.values_list("role", "city_id"):
+        for role, city_id in user.memberships.order_by().values_list("role", "city_id"):
             by_role[role].add(city_id)
         cached = UserRoles(
             is_secretariat=bool(by_role[Role.SECRETARIAT]),

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from baltmet.params import parse_id
 from cities.models import City, Membership
 from reports.models import ReportingPeriod, WorkflowState
 
@@ -123,10 +124,8 @@ class ReportFilterForm(forms.Form):
         return self._once("cities", lambda: City.objects.order_by("name"))
 
     def _chosen_plan(self, data):
-        value = str((data or {}).get("plan") or "")
-        plan = None
-        if value.isdigit():
-            plan = next((plan for plan in self.plans if plan.pk == int(value)), None)
+        chosen = parse_id((data or {}).get("plan"))
+        plan = next((plan for plan in self.plans if plan.pk == chosen), None) if chosen is not None else None
         return plan or _current_plan(self.plans)
 
     def filters(self) -> dict:

@@ -5,10 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint
+from baltmet.params import id_list_param, id_param
 from cities.access import secretariat_required
 from cities.models import Membership
 from freshness.pages import cached_per_person
@@ -103,7 +105,7 @@ def export_csv(request):
     filters = ReportFilterForm(request.GET).filters()
     response = HttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),
                             content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(filters["plan"], "csv")}"'
+    response["Content-Disposition"] = content_disposition_header(True, _filename(filters["plan"], "csv"))
     return response
 
 
@@ -114,7 +116,7 @@ def export_xlsx(request):
         exports.reports_xlsx(selectors.reports_filtered(**filters)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(filters["plan"], "xlsx")}"'
+    response["Content-Disposition"] = content_disposition_header(True, _filename(filters["plan"], "xlsx"))
     return response
 
 
@@ -143,8 +145,9 @@ def progress_report_pdf(request):
     if context is None:
         return _no_plan(request)
     response = HttpResponse(exports.progress_report_pdf(context), content_type="application/pdf")
+    # The period's label is the Secretariat's text: Django's helper quotes and encodes it for the header.
     name = f"baltmet-progress-{context['period'].label if context['period'] else context['plan'].first_year}"
-    response["Content-Disposition"] = f'attachment; filename="{name.replace(" ", "-")}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, "-".join(name.split()) + ".pdf")
     return response
 
 
@@ -211,12 +214,9 @@ def return_report(request, report_id):
 @secretariat_required
 @require_POST
 def remind(request):
-    ids = [request.POST.get("plan", ""), request.POST.get("period", "")]
-    if not all(value.isdigit() for value in ids):
-        raise Http404
-    plan = get_object_or_404(ActionPlan, pk=ids[0])
-    period = get_object_or_404(ReportingPeriod, pk=ids[1], plan=plan)
-    city_ids = [int(pk) for pk in request.POST.getlist("city") if pk.isdigit()] or None
+    plan = get_object_or_404(ActionPlan, pk=id_param(request.POST, "plan", required=True))
+    period = get_object_or_404(ReportingPeriod, pk=id_param(request.POST, "period", required=True), plan=plan)
+    city_ids = id_list_param(request.POST, "city") or None
     try:
         sent = services.reminders_send(plan=plan, period=period, sender=request.user, city_ids=city_ids)
     except ValidationError as error:

@@ -13,7 +13,7 @@ class Indicator(models.Model):
     """Something the cities measure the same way each year, so that they can be compared (plan point 1.3)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     unit = models.CharField(_("unit"), max_length=50, help_text=_("For example: %, EUR per inhabitant, patents."))
     higher_is_better = models.BooleanField(
         _("higher is better"), default=True, help_text=_("Untick when a lower value ranks first."),

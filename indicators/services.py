@@ -8,6 +8,7 @@ in history.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -16,12 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from baltmet.db import save_new_unique
+from baltmet.params import parse_id
 from cities.models import City
 from cities.roles import roles_of
 
 from .models import Indicator, IndicatorValue
 
 CSV_COLUMNS = ("city", "year", "value", "source")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_UPLOAD_BYTES = 1_000_000
 # IndicatorValue.value is DecimalField(max_digits=20, decimal_places=4)
 MAX_ABS_VALUE = Decimal("1e16")
@@ -69,7 +72,18 @@ def parse_value(text: str) -> Decimal | None:
         return None
     if not value.is_finite() or abs(value) >= MAX_ABS_VALUE:
         return None
-    return value.quantize(Decimal("0.0001"))
+    value = value.quantize(Decimal("0.0001"))  # may round up to the limit: 9999999999999999.99999
+    return value if abs(value) < MAX_ABS_VALUE else None
+
+
+def _value_problem(text: str) -> str:
+    try:
+        number = Decimal((text or "").strip())
+    except InvalidOperation:
+        number = None
+    if number is not None and number.is_finite():
+        return _("“%(value)s” is too large: values have at most 16 digits before the decimal point") % {"value": text}
+    return _("“%(value)s” is not a number") % {"value": text}
 
 
 def _check_year(indicator: Indicator, year: int) -> bool:
@@ -160,21 +174,23 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
                 continue
             cell = {column: (row[i].strip() if i < len(row) else "") for column, i in position.items()}
             reasons = []
+            if any(_CONTROL.search(text) for text in row):
+                # A NUL or another control character: no spreadsheet writes one into a cell on purpose.
+                errors.append(RowError(line, "", (_("a cell holds a control character (such as NUL); "
+                                                    "save the file again from the spreadsheet"),)))
+                continue
             city = cities.get(cell["city"].casefold())
             if city is None:
                 reasons.append(_("unknown city “%(city)s”") % {"city": cell["city"]})
             elif not roles.is_secretariat and city.pk != roles.delegate_city_id:
                 reasons.append(_("%(city)s is not your city") % {"city": city})
-            try:
-                year = int(cell["year"])
-            except ValueError:
-                year = None
+            year = parse_id(cell["year"])
             if year is None or not _check_year(indicator, year):
                 reasons.append(_("wrong year “%(year)s”: this indicator is collected for %(first)s–%(last)s")
                                % {"year": cell["year"], "first": indicator.first_year, "last": indicator.last_year})
             value = parse_value(cell["value"])
             if value is None:
-                reasons.append(_("“%(value)s” is not a number") % {"value": cell["value"]})
+                reasons.append(_value_problem(cell["value"]))
             if not cell["source"]:
                 reasons.append(_("no source given"))
             if city is not None and year is not None:

@@ -51,14 +51,16 @@ def indicator_edit(request, indicator_id=None):
 def benchmark(request, indicator_id):
     roles = network_roles(request)
     indicator = selectors.indicator_get(indicator_id)
-    year = request.GET.get("year")
-    data = selectors.benchmark(indicator=indicator, year=int(year) if year and year.isdigit() else None)
+    chosen = YearForm(request.GET, indicator=indicator) if "year" in request.GET else None
+    year = chosen.cleaned_data["year"] if chosen is not None and chosen.is_valid() else None
+    data = selectors.benchmark(indicator=indicator, year=year)
     chart = charts.trend_chart(
         years=data.years, series=[(trend.city.name, trend.values) for trend in data.trends], medians=data.medians,
     )
     return render(request, "indicators/benchmark.html", {
         "indicator": indicator, "data": data, "chart": chart,
-        "year_form": YearForm(initial={"year": data.year}, indicator=indicator),
+        "year_form": chosen if chosen is not None and not chosen.is_valid() else YearForm(
+            initial={"year": data.year}, indicator=indicator),
         "can_enter": roles.is_secretariat or roles.delegate_city_id,
     })
 

@@ -14,7 +14,7 @@ class InitiativeForm(forms.Form):
     """
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False, max_length=10000)
     action_point = forms.ModelChoiceField(
         label=_("Action point"), queryset=ActionPoint.objects.none(), required=False,
         empty_label=_("None – a new initiative outside the action points (every member city must agree)"),

@@ -105,7 +105,7 @@ class Decision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
     version = models.PositiveIntegerField(_("initiative version"))
     costs = models.JSONField(_("terms at the time"), default=dict)
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
+from baltmet.params import id_param, parse_id
 from cities.access import member_required, network_roles
 from cities.models import City
 from cities.roles import roles_of
@@ -73,8 +74,8 @@ def initiative_propose(request):
         return render(request, "actions/no_plan.html")
     city = City.objects.get(pk=roles.delegate_city_id)
     initial = {}
-    point_id = request.GET.get("point")
-    if point_id and point_id.isdigit():
+    point_id = id_param(request.GET, "point")
+    if point_id is not None:
         initial["action_point"] = ActionPoint.objects.filter(pk=point_id, focus_area__plan=plan).first()
     form = InitiativeForm(request.POST or None, initial=initial, plan=plan, cities=_member_cities(),
                           proposing_city=city)
@@ -111,10 +112,8 @@ def initiative_edit(request, initiative_id):
     form = InitiativeForm(request.POST or None, initial=initial, cities=cities,
                           proposing_city=initiative.proposing_city, with_action_point=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = parse_id(request.POST.get("version"))
+        version = -1 if version is None else version
         try:
             services.initiative_change(
                 initiative=initiative, user=request.user, version=version, title=form.cleaned_data["title"],

@@ -1,7 +1,8 @@
 import re
 
-from django.core import mail
 from django.urls import reverse
+
+from notifications.models import OutboxMessage
 
 
 def log_in(client, username, password):
@@ -32,8 +33,9 @@ def test_the_login_form_has_labels(client, db):
 def test_a_person_resets_a_forgotten_password_by_email(alice, client):
     client.post(reverse("password_reset"), {"email": alice.email})
 
-    assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+", mail.outbox[0].body)[0]
+    sent = OutboxMessage.objects.get(kind="password_reset")  # through the outbox, like every email
+    assert sent.to == alice.email
+    link = re.search(r"https?://\S+", sent.body_text)[0]
     form = client.get(link, follow=True)
     assert form.status_code == 200
     client.post(form.redirect_chain[-1][0], {"new_password1": "a-new-long-secret", "new_password2": "a-new-long-secret"})
@@ -48,3 +50,17 @@ def test_a_person_changes_their_password(alice, client_for):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("another-long-secret")
+
+
+def test_reset_links_are_limited_per_address_and_per_client(alice, client, settings):
+    settings.PASSWORD_RESET_PER_ADDRESS, settings.PASSWORD_RESET_PER_CLIENT = 3, 6
+    answers = [client.post(reverse("password_reset"), {"email": alice.email}).status_code for _ in range(5)]
+
+    assert answers == [302] * 5  # the same answer each time: it tells nobody whether the address has an account
+    assert OutboxMessage.objects.filter(kind="password_reset", to=alice.email).count() == 3
+    client.post(reverse("password_reset"), {"email": "someone.else@example.org"})
+    refused = client.post(reverse("password_reset"), {"email": "a.third@example.org"})
+    assert refused.status_code == 429 and "Too many password reset requests" in refused.content.decode()
+    elsewhere = client.post(reverse("password_reset"), {"email": alice.email}, REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 302
+    assert OutboxMessage.objects.filter(kind="password_reset", to=alice.email).count() == 3  # still 3 an hour

@@ -23,11 +23,13 @@ def test_the_home_page_leads_a_delegate_to_their_city_and_the_network_roles_to_t
         assert response.status_code == 200
 
 
-def test_a_person_without_a_role_sees_the_plan(plan, client_for):
+def test_a_person_without_a_role_is_told_so_and_sees_nothing_of_the_network(plan, client_for):
     from cities.tests.factories import UserFactory
 
-    response = client_for(UserFactory()).get("/", follow=True)
-    assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+    browser = client_for(UserFactory())
+    response = browser.get("/", follow=True)
+    assert response.status_code == 200 and "Your account has no role in the network" in response.content.decode()
+    assert browser.get(plan.get_absolute_url()).status_code == 403
 
 
 def test_the_plan_page_lays_out_focus_areas_and_points(assigned, plan, alice, client_for):

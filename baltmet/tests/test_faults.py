@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from baltmet.celery import app as celery_app
+from baltmet.settings import caches_for
 from baltmet.testing.services import SmtpServer, _database_url, free_port, wait_for
 from conftest import service_required
 from notifications.models import OutboxMessage
@@ -100,6 +102,46 @@ def test_with_redis_stopped_a_delegate_still_submits_and_the_email_follows_when_
     finally:
         redis.stop()
         mail.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_caches_redis_killed_people_still_log_in_read_and_save(
+    postgres, riga_report, alice, secretariat, settings, caplog,
+):
+    """The cache only saves work: a real Redis as the cache, killed mid-session, and the portal goes on."""
+    redis = PrivateRedis()
+    redis.start()
+    settings.CACHES = caches_for(redis.url)  # as production sets it from CACHE_URL
+    report_url = reverse("reports:report", args=[riga_report.pk])
+
+    def work(person, summary):
+        browser = Client()
+        login = browser.post(reverse("login"), {"username": person.username, "password": "password"})
+        assert login.status_code == 302, "the login page refused a right password"
+        pages = [reverse("reports:workspace", args=["riga"]), report_url, reverse("actions:action_point",
+                 args=[riga_report.action_point_id])]
+        assert [browser.get(url).status_code for url in pages] == [200, 200, 200]
+        riga_report.refresh_from_db()
+        saved = browser.post(report_url, {"delivery_status": "on_track", "summary": summary, "next_steps": "",
+                                          "version": riga_report.version, "action": "save"})
+        assert saved.status_code == 302
+        riga_report.refresh_from_db()
+        assert riga_report.summary == summary
+        assert browser.post(reverse("logout")).status_code == 302
+
+    try:
+        work(alice, "Saved while the cache runs.")
+        redis.stop()  # SIGKILL: the cache's server is gone
+        caplog.clear()
+        work(alice, "Saved with the cache down.")
+        browser = Client()
+        browser.post(reverse("login"), {"username": secretariat.username, "password": "password"})
+        assert browser.get(reverse("dashboard:home")).status_code == 200
+    finally:
+        redis.stop()
+    cache_lines = [r for r in caplog.records if r.name.startswith("django_redis")]
+    assert cache_lines, "an unreachable cache is logged"
+    assert all(r.exc_info is None and "ConnectionError" in r.getMessage() for r in cache_lines)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -205,5 +205,5 @@ def test_nobody_is_reminded_about_a_closed_period(plan, assigned, periods, alice
     assert "The period is closed" in response.content.decode()
 
 
-def test_a_broken_reminder_request_is_404(plan, secretariat, client_for):
-    assert client_for(secretariat).post(reverse("dashboard:remind"), {"plan": "x"}).status_code == 404
+def test_a_broken_reminder_request_is_400(plan, secretariat, client_for):
+    assert client_for(secretariat).post(reverse("dashboard:remind"), {"plan": "x"}).status_code == 400

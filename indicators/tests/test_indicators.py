@@ -185,7 +185,7 @@ def test_every_bad_row_is_listed_with_all_its_reasons(patents, secretariat, citi
     assert set(errors) == {2, 4, 5}
     assert "unknown city" in errors[2] and "wrong year" in errors[2] and "not a number" in errors[2]
     assert "duplicate" in errors[4]
-    assert "not a number" in errors[5]
+    assert "too large" in errors[5]
     assert not IndicatorValue.objects.exists()
 
 

@@ -119,10 +119,10 @@ def test_the_workspace_runs_constant_queries(points, periods, cities, alice, cli
     # awaiting an answer
     assert len(queries) == 10, "\n".join(q["sql"] for q in queries)
 
-    # Asked again with nothing changed: the page kept for this person (session, user, data version).
+    # Asked again with nothing changed: the page kept for this person (session, user, roles, data version).
     with CaptureQueriesContext(connection) as queries:
         again = workspace(client, period=period.pk)
-    assert len(queries) == 3, "\n".join(q["sql"] for q in queries)
+    assert len(queries) == 4, "\n".join(q["sql"] for q in queries)
     assert _without_csrf(again.content) == _without_csrf(response.content)
 
 
