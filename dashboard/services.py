@@ -155,9 +155,14 @@ def membership_add(*, person, role: str, city: City | None, user) -> Membership:
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, user) -> None:
-    membership._history_user = user
-    membership.delete()
+def membership_remove(*, membership: Membership, user) -> bool:
+    """Remove a role; False when it was already removed (by a double click, or a colleague)."""
+    locked = Membership.objects.select_for_update().filter(pk=membership.pk).order_by().first()
+    if locked is None:
+        return False
+    locked._history_user = user
+    locked.delete()
+    return True
 
 
 @transaction.atomic
@@ -165,6 +170,7 @@ def person_set_active(*, person, active: bool, user):
     """Deactivating keeps the person and everything they wrote; they just can no longer log in."""
     if person.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate yourself."))
+    person = type(person).objects.select_for_update().get(pk=person.pk)
     if person.is_active != active:
         person.is_active = active
         person._history_user = user

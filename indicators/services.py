@@ -93,7 +93,8 @@ def _check_year(indicator: Indicator, year: int) -> bool:
 def _save_value(*, indicator, city, year, value, source, user) -> IndicatorValue:
     """Enter or correct one value (the old one stays in history). The first value for a city and year
     entered by two people at once is kept once: the other is refused and asked to look again."""
-    row = IndicatorValue.objects.select_for_update().filter(indicator=indicator, city=city, year=year).first()
+    row = (IndicatorValue.objects.select_for_update().filter(indicator=indicator, city=city, year=year)
+           .order_by().first())  # no ordering: it would join and lock the indicator and city rows too
     if row is not None and row.value == value and row.source == source:
         return row
     new = row is None
