@@ -19,13 +19,16 @@ class DeliveryStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+def current_plan_of(plans):
+    """The rule for "the current plan", over plans already loaded: the adopted plan that started last,
+    else the newest draft. (A network has a few dozen plans at most.)"""
+    ranked = sorted(plans, key=lambda plan: (plan.status != ActionPlan.Status.ADOPTED, -plan.first_year))
+    return ranked[0] if ranked else None
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def current(self):
-        """The adopted plan that started last, else the newest draft."""
-        return self.order_by(
-            models.Case(models.When(status=ActionPlan.Status.ADOPTED, then=0), default=1),
-            "-first_year",
-        ).first()
+        return current_plan_of(self.defer("introduction"))
 
 
 class ActionPlan(models.Model):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, current_plan_of
 from baltmet.params import parse_id
 from cities.models import City, Membership
 from reports.models import ReportingPeriod, WorkflowState
@@ -63,12 +63,6 @@ class LoadedModelChoiceField(forms.ModelChoiceField):
                                     params={"value": value})
 
 
-def _current_plan(plans):
-    """ActionPlan.objects.current() over a loaded list: the adopted plan that started last, else the newest."""
-    ranked = sorted(plans, key=lambda plan: (plan.status != ActionPlan.Status.ADOPTED, -plan.first_year))
-    return ranked[0] if ranked else None
-
-
 class ReportFilterForm(forms.Form):
     """The filters shared by the dashboard, the queue, the reports list and the exports. A GET form,
     so every view can be bookmarked and shared; a wrong value is reported beside its field and ignored.
@@ -126,7 +120,7 @@ class ReportFilterForm(forms.Form):
     def _chosen_plan(self, data):
         chosen = parse_id((data or {}).get("plan"))
         plan = next((plan for plan in self.plans if plan.pk == chosen), None) if chosen is not None else None
-        return plan or _current_plan(self.plans)
+        return plan or current_plan_of(self.plans)
 
     def filters(self) -> dict:
         """The valid filters, with the plan always set (the current plan unless another is chosen)."""

@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from cities.models import City, Membership, Role
+from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 
-# A report counts as "reported" once it has been sent in and not sent back.
-REPORTED_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
 COUNTED_STATUSES = (DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED, DeliveryStatus.COMPLETED)
 STALE_AFTER_PERIODS = 2
 
@@ -96,30 +95,15 @@ def plan_periods(plan: ActionPlan):
     return list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
 
 
-def current_period(periods, today=None) -> ReportingPeriod | None:
-    """ReportingPeriod.objects.current() over a plan's periods already loaded in order of start."""
-    today = today or timezone.localdate()
-    return (
-        next((p for p in periods if p.start <= today <= p.end), None)
-        or next((p for p in reversed(periods) if p.start <= today), None)
-        or (periods[0] if periods else None)
-    )
-
-
 def assigned_pairs(points) -> set[tuple[int, int]]:
-    """(point id, city id) for every city that coordinates or partners in a point."""
-    pairs = set()
-    for point in points:
-        if point.coordinating_city_id:
-            pairs.add((point.pk, point.coordinating_city_id))
-        pairs.update((point.pk, city.pk) for city in point.partner_cities.all())
-    return pairs
+    """(point id, city id) for every city taking part in a point (partners prefetched)."""
+    return {(point.pk, city_id) for point in points for city_id in point.taking_part_ids()}
 
 
 def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, *, with_period_id=False) -> dict:
     """{(point id, city id): (delivery status, period label)} from each city's latest reported
     report on each point, in `period` or before it; with `with_period_id`, (status, label, period id)."""
-    reports = ProgressReport.objects.filter(period__plan=plan, state__in=REPORTED_STATES)
+    reports = ProgressReport.objects.filter(period__plan=plan, state__in=workflow.REPORTED)
     if period is not None:
         reports = reports.filter(period__start__lte=period.start)
     reports = reports.annotate(
@@ -135,7 +119,7 @@ def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, *, with_pe
 
 def reported_pairs(period: ReportingPeriod) -> set[tuple[int, int]]:
     return set(
-        ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES)
+        ProgressReport.objects.filter(period=period, state__in=workflow.REPORTED)
         .values_list("action_point_id", "city_id")
     )
 
@@ -168,7 +152,7 @@ def missing_reports(points, cities, period: ReportingPeriod | None, today=None, 
 def reported_counts(plan: ActionPlan) -> list[dict]:
     """The plan's reported reports counted by period, delivery status and workflow state."""
     return list(
-        ProgressReport.objects.filter(period__plan=plan, state__in=REPORTED_STATES)
+        ProgressReport.objects.filter(period__plan=plan, state__in=workflow.REPORTED)
         .values("period_id", "delivery_status", "state").annotate(n=Count("id")).order_by()
     )
 
@@ -329,7 +313,7 @@ def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict
     reports = defaultdict(list)
     if period is not None:
         for report in (
-            ProgressReport.objects.filter(period=period, state__in=REPORTED_STATES)
+            ProgressReport.objects.filter(period=period, state__in=workflow.REPORTED)
             .select_related("city").order_by("city__name")
         ):
             reports[report.action_point_id].append(report)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from cities.access import secretariat_required
 from cities.models import Membership
 from freshness.pages import cached_per_person
 from reports import services as report_services
-from reports.models import ReportingPeriod, WorkflowState
+from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
@@ -63,7 +63,7 @@ def home(request):
     if plan is None:
         return _no_plan(request)
     # The form's drop-down lists double as the page's periods and cities: loaded once.
-    period = filters["period"] or selectors.current_period(form.periods)
+    period = filters["period"] or current_period_of(form.periods)
     fragments = home_fragments(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
                                periods=form.periods, focus_areas=form.focus_areas, cities=form.cities)
     return render(request, "dashboard/home.html", {

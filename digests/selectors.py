@@ -24,8 +24,6 @@ from reports.permissions import can_view_report
 
 from .models import DigestDelivery, DigestSubscription, Frequency, ReminderItem
 
-REPORT_IN_STATES = workflow.REPORTED
-PUBLIC = workflow.PUBLIC_IN_NETWORK
 AT_RISK_STATUSES = (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
 
 
@@ -190,14 +188,7 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         # next digest, which starts there, and must not be told twice.
         if point.status_until is not None:
             point.status, point.coordinator_summary = point.status_until, point.summary_until or ""
-    partners = defaultdict(set)
-    for point_id, city_id in ActionPoint.partner_cities.through.objects.filter(
-        actionpoint__focus_area__plan=plan
-    ).values_list("actionpoint_id", "city_id"):
-        partners[point_id].add(city_id)
-    taking_part = {
-        p.pk: ({p.coordinating_city_id} if p.coordinating_city_id else set()) | partners[p.pk] for p in points
-    }
+    taking_part = ActionPoint.objects.filter(focus_area__plan=plan).taking_part()
     by_id = {p.pk: p for p in points}
 
     for point in points:
@@ -259,7 +250,7 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
     def missing(period_id, city_id):
         return [
             (pid, reports.get((pid, city_id, period_id), "")) for pid, cities_in in taking_part.items()
-            if city_id in cities_in and reports.get((pid, city_id, period_id)) not in REPORT_IN_STATES
+            if city_id in cities_in and reports.get((pid, city_id, period_id)) not in workflow.REPORTED
         ]
 
     for period in due:
@@ -290,11 +281,11 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         # Approved reports only: they are what every member of the network may see of every city.
         share_id = digest.share_period.pk
         if share_id in relevant:
-            approved_slots = {key for key, state in reports.items() if key[2] == share_id and state in PUBLIC}
+            approved_slots = {key for key, state in reports.items() if key[2] == share_id and state in workflow.PUBLIC_IN_NETWORK}
         else:
             approved_slots = {
                 (pid, cid, share_id) for pid, cid in ProgressReport.objects.filter(
-                    period_id=share_id, state__in=PUBLIC).order_by().values_list("action_point_id", "city_id")
+                    period_id=share_id, state__in=workflow.PUBLIC_IN_NETWORK).order_by().values_list("action_point_id", "city_id")
             }
         expected = defaultdict(int)
         approved = defaultdict(int)
@@ -324,16 +315,7 @@ def reminder_items(*, delivery_id: int) -> list[ReminderItem]:
 
 def open_report_slots(*, plan, periods, city_ids=None) -> dict:
     """{(point_id, city_id, period_id): state or ""} for every slot of `periods` without a report in."""
-    partners = defaultdict(set)
-    for point_id, city_id in ActionPoint.partner_cities.through.objects.filter(
-        actionpoint__focus_area__plan=plan
-    ).values_list("actionpoint_id", "city_id"):
-        partners[point_id].add(city_id)
-    taking_part = {
-        pid: ({coordinator} if coordinator else set()) | partners[pid]
-        for pid, coordinator in ActionPoint.objects.filter(focus_area__plan=plan)
-        .order_by().values_list("pk", "coordinating_city_id")
-    }
+    taking_part = ActionPoint.objects.filter(focus_area__plan=plan).taking_part()
     period_ids = [period.pk for period in periods]
     states = {
         (pid, cid, per): state for pid, cid, per, state in ProgressReport.objects.filter(period_id__in=period_ids)
@@ -346,7 +328,7 @@ def open_report_slots(*, plan, periods, city_ids=None) -> dict:
                 if city_ids is not None and city_id not in city_ids:
                     continue
                 state = states.get((point_id, city_id, period_id), "")
-                if state not in REPORT_IN_STATES:
+                if state not in workflow.REPORTED:
                     slots[(point_id, city_id, period_id)] = state
     return slots
 

@@ -11,16 +11,20 @@ from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City
 
 
+def current_period_of(periods, today=None):
+    """The rule for "the current period", over a plan's periods already loaded in order of start:
+    the one that holds today, else the last one that started, else the first."""
+    today = today or timezone.localdate()
+    return (
+        next((p for p in periods if p.start <= today <= p.end), None)
+        or next((p for p in reversed(periods) if p.start <= today), None)
+        or (periods[0] if periods else None)
+    )
+
+
 class ReportingPeriodQuerySet(models.QuerySet):
     def current(self, plan, today=None):
-        """The period of `plan` that holds today, else the last one that started, else the first."""
-        today = today or timezone.localdate()
-        periods = self.filter(plan=plan)
-        return (
-            periods.filter(start__lte=today, end__gte=today).first()
-            or periods.filter(start__lte=today).order_by("-start").first()
-            or periods.order_by("start").first()
-        )
+        return current_period_of(list(self.filter(plan=plan).order_by("start")), today)
 
 
 class ReportingPeriod(models.Model):

@@ -10,9 +10,9 @@ from actions.models import ActionPlan, ActionPoint
 from baltmet.links import link
 from cities.models import City
 
+from . import workflow
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
 
-DONE_STATES = (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
 
 
 @dataclass
@@ -31,8 +31,8 @@ class WorkspaceRow:
 
 
 def is_overdue(period: ReportingPeriod, report: ProgressReport | None, today=None) -> bool:
-    today = today or timezone.localdate()
-    return today > period.due_date and (report is None or report.state not in DONE_STATES)
+    return workflow.is_overdue(state=report.state if report else None, due_date=period.due_date,
+                               today=today or timezone.localdate())
 
 
 def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]:
