@@ -34,7 +34,7 @@ def _fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache, as cached pages must never outlive their data."""
+    """Each test starts with an empty cache: ids come round again when the database is rolled back."""
     from django.core.cache import cache
 
     cache.clear()
@@ -47,4 +47,4 @@ def postgres(db):
     return connection
 
 
-pytest_plugins = ["baltmet.testing.fixtures", "baltmet.testing.services"]
+pytest_plugins = ["testing.fixtures", "testing.services"]

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from baltmet.history import history_entries
 from cities.access import member_required
 from cities.roles import roles_of
-from freshness.pages import cached_per_person
 from initiatives.selectors import approved_initiatives_for_point
 from reports import permissions
 from reports import selectors as report_selectors
@@ -35,7 +34,6 @@ def plan_detail(request, plan_id):
 
 
 @member_required
-@cached_per_person
 def action_point_detail(request, point_id):
     point = selectors.action_point_detail(point_id)
     roles = roles_of(request.user)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "baltmet.apps.BaltMetConfig",
     "accounts",
     "cities",
     "actions",
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "digests",
     "initiatives",
     "indicators",
-    "freshness",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +192,11 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BaltMet Portal <portal@baltmet.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
+# The outbox's one retry policy (notifications/services.py): a failed send is tried again after 30 s,
+# 60 s, 120 s … at most 10 minutes apart (far below the broker's visibility timeout), 8 attempts in all.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = 600
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/ so that
 # worker and beat run on a bare development machine.

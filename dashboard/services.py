@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from baltmet.db import save_new_unique
 from cities.models import City, Membership
-from notifications.models import OutboxMessage
 from notifications.services import email_queue
 from reports.models import ReportingPeriod
 
@@ -24,44 +23,10 @@ from . import selectors
 from .models import Invitation, token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
-REMINDER_QUIET = timedelta(hours=1)
 
 
 class InvitationInvalid(Exception):
     """The link is unknown, used, revoked or expired."""
-
-
-# Reminders -----------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reminders_send(*, plan: ActionPlan, period: ReportingPeriod, sender, city_ids=None) -> int:
-    """Email each delegate of a city with missing reports for the period the list of points it still
-    owes. Returns the number of emails queued. A delegate reminded in the last hour is skipped, so a
-    double click or two secretaries at once do not nag twice (the period's row lock serialises them)."""
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
-    if period.is_closed:
-        raise ValidationError(_("The period is closed: its reports can no longer be written."))
-    recently = set(
-        OutboxMessage.objects.filter(kind="reminder_missing", created__gte=timezone.now() - REMINDER_QUIET)
-        .values_list("to", flat=True)
-    )
-    points = selectors.plan_points(plan)
-    cities = selectors.member_cities()
-    missing = selectors.missing_reports(points, cities, period)
-    if city_ids is not None:
-        missing = [item for item in missing if item.city.pk in set(city_ids)]
-    by_city = {item.city.pk: item for item in missing}
-    delegates = selectors.delegates_by_city(list(by_city))
-    sent = 0
-    for city_id, item in by_city.items():
-        sent += len(email_queue(
-            kind="reminder_missing", template="reminder_missing",
-            users=[user for user in delegates.get(city_id, []) if user.email not in recently],
-            context={"city": item.city, "period": period, "plan": plan, "points": item.points,
-                     "overdue": item.overdue, "sender": sender},
-        ))
-    return sent
 
 
 # Running the plan ----------------------------------------------------------------------------------------
@@ -214,7 +179,8 @@ def invitation_send(*, email: str, role: str, city: City, invited_by, first_name
         older._history_user = invited_by
         older.save(update_fields=["revoked"])
     email_queue(
-        kind="invitation", users=[_Recipient(email=email, language=language)], template="invitation",
+        kind="invitation", key=f"invitation:{invitation.pk}", users=[_Recipient(email=email, language=language)],
+        template="invitation",
         context={"invitation": invitation, "token": token, "inviter": invited_by},
     )
     return invitation, token

@@ -7,18 +7,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint
 from baltmet.params import id_list_param, id_param
 from cities.access import secretariat_required
 from cities.models import Membership
-from freshness.pages import cached_per_person
+from digests import services as digest_services
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
 
 from . import exports, selectors, services
+from .charts import status_chart
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -31,7 +33,6 @@ from .forms import (
     ReviewForm,
     SuccessorPlanForm,
 )
-from .fragments import filter_fields, home_fragments
 
 PAGE_SIZE = 25
 
@@ -54,7 +55,6 @@ def _no_plan(request):
 
 
 @secretariat_required(chair_may_view=True)
-@cached_per_person
 def home(request):
     form = ReportFilterForm(request.GET, period_empty_label=_("Current period"),
                             fields=["plan", "period", "focus_area", "city"])
@@ -64,16 +64,15 @@ def home(request):
         return _no_plan(request)
     # The form's drop-down lists double as the page's periods and cities: loaded once.
     period = filters["period"] or current_period_of(form.periods)
-    fragments = home_fragments(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
-                               periods=form.periods, focus_areas=form.focus_areas, cities=form.cities)
+    data = selectors.dashboard(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
+                               periods=form.periods, all_cities=form.cities)
     return render(request, "dashboard/home.html", {
-        "form": form, "filter_fields": filter_fields(form), "plan": plan, "period": period, "fragments": fragments,
+        "form": form, "plan": plan, "period": period, **data, "chart": status_chart(data["history"]),
         "query": _query_without_page(request), "today": timezone.localdate(),
     })
 
 
 @secretariat_required(chair_may_view=True)
-@cached_per_person
 def queue(request):
     form = ReportFilterForm(request.GET, fields=["plan", "period", "focus_area", "city", "delivery_status"])
     filters = form.filters()
@@ -100,7 +99,6 @@ def _filename(plan, extension):
 
 
 @secretariat_required(chair_may_view=True)
-@cached_per_person
 def export_csv(request):
     filters = ReportFilterForm(request.GET).filters()
     response = HttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),
@@ -218,20 +216,32 @@ def remind(request):
     period = get_object_or_404(ReportingPeriod, pk=id_param(request.POST, "period", required=True), plan=plan)
     city_ids = id_list_param(request.POST, "city") or None
     try:
-        sent = services.reminders_send(plan=plan, period=period, sender=request.user, city_ids=city_ids)
+        result = digest_services.reminders_request(period=period, user=request.user, city_ids=city_ids)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        _reminded(request, sent)
+        _reminded(request, result)
     return redirect(f"{reverse('dashboard:home')}?plan={plan.pk}&period={period.pk}")
 
 
-def _reminded(request, sent):
-    if sent:
-        messages.success(request, _("%(count)s reminder emails are on their way.") % {"count": sent})
-    else:
-        messages.info(request, _("Nobody to remind: no delegate with an email address owes a report, "
-                                 "or they were all reminded within the last hour."))
+def _names(cities):
+    return ", ".join(city.name for city in cities)
+
+
+def _reminded(request, result):
+    if result.sent:
+        messages.success(request, ngettext(
+            "%(count)s reminder email is on its way to the delegates of %(cities)s.",
+            "%(count)s reminder emails are on their way to the delegates of %(cities)s.", result.sent,
+        ) % {"count": result.sent, "cities": _names(result.reminded)})
+    if result.quiet:
+        messages.info(request, _("Not reminded again: the delegates of %(cities)s were reminded within the last "
+                                 "hour.") % {"cities": _names(result.quiet)})
+    if result.unreachable:
+        messages.warning(request, _("Nobody to email for %(cities)s: no delegate with an email address. Ask the "
+                                    "city to name one (People).") % {"cities": _names(result.unreachable)})
+    if not (result.sent or result.quiet or result.unreachable):
+        messages.info(request, _("Nobody to remind: every report of this period is in."))
 
 
 # Running the plan ----------------------------------------------------------------------------------------

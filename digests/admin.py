@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DigestDelivery, DigestSubscription, ReminderItem
+from .models import DigestSubscription, ReminderItem
 
 
 @admin.register(DigestSubscription)
@@ -12,25 +12,9 @@ class DigestSubscriptionAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["user"]
 
 
-class ReminderItemInline(admin.TabularInline):
-    model = ReminderItem
-    extra = 0
-    raw_id_fields = ["recipient", "action_point", "city", "period"]
-
-
-@admin.register(DigestDelivery)
-class DigestDeliveryAdmin(SimpleHistoryAdmin):
-    list_display = ["recipient", "kind", "period_key", "copy", "status", "attempts", "sent_at", "failed_at"]
-    list_filter = ["kind", "status", "period_key"]
-    search_fields = ["recipient__username", "recipient__email", "to", "subject"]
-    raw_id_fields = ["recipient"]
-    list_select_related = ["recipient"]
-    inlines = [ReminderItemInline]
-
-
 @admin.register(ReminderItem)
 class ReminderItemAdmin(SimpleHistoryAdmin):
-    list_display = ["recipient", "stage", "action_point", "city", "period", "delivery"]
+    list_display = ["recipient", "stage", "action_point", "city", "period", "message"]
     list_filter = ["stage", "period"]
-    raw_id_fields = ["delivery", "recipient", "action_point", "city", "period"]
-    list_select_related = ["recipient", "action_point__focus_area", "city", "period", "delivery"]
+    raw_id_fields = ["message", "recipient", "action_point", "city", "period"]
+    list_select_related = ["recipient", "action_point__focus_area", "city", "period", "message"]

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryKind, DeliveryStatus, Frequency
+from notifications.models import Kind, OutboxMessage
+
+from .models import Frequency
 
 
 class PreferencesForm(forms.Form):
@@ -19,5 +21,6 @@ class RecipientForm(forms.Form):
 
 
 class DeliveryFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + DeliveryStatus.choices)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + DeliveryKind.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any"))] + OutboxMessage.Status.choices)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + Kind.choices)

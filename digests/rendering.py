@@ -1,47 +1,60 @@
-"""A digest rendered once for everyone who gets the same one.
+"""A digest is built and rendered once for everyone who gets the same one.
 
-Two people with the same cities, the same window, language and time zone get the same digest but for
-the greeting's name and their own preferences link. Since every delivery of a run ends its window at
-the run's moment (services.digests_fan_out), the ten mayors of a network on the same rhythm need one
-build and one rendering per city and language, not one each: the first renders the digest with
-placeholders and keeps it in the cache, the others only put their name and link in.
-
-The key holds the data version (freshness), so a change to the plan or its reports between two
-recipients makes the next one build afresh; sending the digests does not move it (freshness/signals.py).
+Two people with the same cities, window, rhythm, language and time zone get the same digest but for
+the greeting's name and their own links. Since every digest of a run ends its window at the run's
+moment (services.digests_fan_out), the ten Mayors of a network need one build per city and language,
+not one each: the first renders it with placeholders, the others only get their name and links put in.
+Nothing is kept beyond the call.
 """
 
-import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.core.cache import cache
-from django.utils import timezone
 from django.utils.html import escape
 
-import freshness
 from cities.roles import roles_of
 from notifications.emails import RenderedEmail, render_email
 
 from . import selectors
 
-TIMEOUT = 3600  # a run's fan-out is sent within minutes; this only bounds the memory kept
-KEY_PREFIX = "digests:rendered:1:"
 NAME = "\x00recipient-name\x00"
 PREFERENCES_URL = "\x00preferences-url\x00"
 
 
-def digest_email(*, recipient, frequency: str, since, until, key: str, preferences_url: str) -> RenderedEmail:
-    language, time_zone = recipient.language, recipient.time_zone
-    cache_key = KEY_PREFIX + hashlib.sha256(repr((
-        sorted(roles_of(recipient).city_ids), since.isoformat(), until.isoformat(), frequency, key, language,
-        time_zone, timezone.get_current_timezone_name(), freshness.stamp(),
-    )).encode()).hexdigest()
-    shared = cache.get(cache_key)
-    if shared is None:
-        digest = selectors.digest_build(recipient=recipient, since=since, until=until)
-        context = {"digest": digest, "recipient_name": NAME, "period_key": key, "frequency": frequency,
-                   "preferences_url": PREFERENCES_URL}
-        shared = render_email("digest", context, language=language, time_zone=time_zone)
-        cache.set(cache_key, shared, TIMEOUT)
-    name = recipient.get_full_name() or recipient.username
+@dataclass(frozen=True)
+class DigestFor:
+    """One person's digest to write: their rhythm, its period ("2026-11") and the window it covers."""
+
+    recipient: object
+    frequency: str
+    period_key: str
+    since: datetime
+    until: datetime
+
+
+def _group(item: DigestFor) -> tuple:
+    person = item.recipient
+    return (tuple(sorted(roles_of(person).city_ids)), item.since, item.until, item.frequency, item.period_key,
+            person.language, person.time_zone)
+
+
+def render_digests(items: list[DigestFor], *, preferences_url) -> list[RenderedEmail]:
+    """Each item's email, in order; `preferences_url(person)` gives a person's own link."""
+    shared, rendered = {}, []
+    for item in items:
+        group = _group(item)
+        if group not in shared:
+            digest = selectors.digest_build(recipient=item.recipient, since=item.since, until=item.until)
+            context = {"digest": digest, "recipient_name": NAME, "period_key": item.period_key,
+                       "frequency": item.frequency, "preferences_url": PREFERENCES_URL}
+            shared[group] = render_email("digest", context, language=item.recipient.language,
+                                         time_zone=item.recipient.time_zone)
+        rendered.append(_personal(shared[group], item.recipient, preferences_url(item.recipient)))
+    return rendered
+
+
+def _personal(shared: RenderedEmail, person, preferences_url: str) -> RenderedEmail:
+    name = person.get_full_name() or person.username
     return RenderedEmail(
         subject=shared.subject.replace(NAME, name),
         text=shared.text.replace(NAME, name).replace(PREFERENCES_URL, preferences_url),

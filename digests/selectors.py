@@ -6,23 +6,24 @@ queries does not grow with the number of action points, reports or cities.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City, Membership, Role
 from cities.roles import roles_of
+from notifications.models import OutboxMessage
 from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 from reports.permissions import can_view_report
 
-from .models import DigestDelivery, DigestSubscription, Frequency, ReminderItem
+from .models import DigestSubscription, Frequency
 
 AT_RISK_STATUSES = (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
 
@@ -134,10 +135,12 @@ def frequency_of(user) -> str:
     return Frequency.MONTHLY if is_mayor else Frequency.NONE
 
 
-def last_window_end(*, recipient) -> datetime | None:
-    return (
-        DigestDelivery.objects.filter(recipient=recipient, kind="digest", status="sent", window_end__isnull=False)
-        .order_by("-window_end").values_list("window_end", flat=True).first()
+def last_window_ends(users) -> dict[int, datetime]:
+    """{person id: where the last digest they were sent ended}, for people who had one."""
+    return dict(
+        OutboxMessage.objects.filter(recipient__in=users, kind="digest", status=OutboxMessage.Status.SENT,
+                                     window_end__isnull=False)
+        .order_by().values("recipient_id").annotate(end=Max("window_end")).values_list("recipient_id", "end")
     )
 
 
@@ -305,11 +308,19 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
 # Reminders ---------------------------------------------------------------------------------------
 
 
-def reminder_items(*, delivery_id: int) -> list[ReminderItem]:
-    return list(
-        ReminderItem.objects.filter(delivery_id=delivery_id)
-        .select_related("action_point__focus_area", "city", "period")
-        .order_by("period__due_date", "action_point__focus_area__number", "action_point__sequence", "city__name")
+@dataclass
+class ReminderObjects:
+    points: dict
+    cities: dict
+    periods: dict
+
+
+def reminder_objects(*, point_ids, city_ids, period_ids) -> ReminderObjects:
+    """The points, cities and periods reminder emails name, in three queries."""
+    return ReminderObjects(
+        points={p.pk: p for p in ActionPoint.objects.filter(pk__in=point_ids).select_related("focus_area")},
+        cities={c.pk: c for c in City.objects.filter(pk__in=city_ids)},
+        periods={p.pk: p for p in ReportingPeriod.objects.filter(pk__in=period_ids)},
     )
 
 

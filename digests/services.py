@@ -1,57 +1,48 @@
-"""The digest and reminder engine: who is due (fan-out), and sending one delivery exactly once.
+"""Digests and reminders: who is due, written into the outbox (notifications/) which sends each once.
 
-A delivery row is written, unique per person, kind and period, in the transaction that decides to
-send it; the task to send it is queued only after that commits. Sending locks the row
-(SELECT … FOR UPDATE SKIP LOCKED), sends over SMTP and marks it sent in the same transaction, so a
-second beat run, a redelivered task or a task running twice at once finds it sent or locked and
-does nothing. If the worker dies before the commit, the database drops the lock and the pending row
-is sent by the redelivered task (acks_late + reject_on_worker_lost) or by the sweep. The one gap left
-is between the SMTP server accepting the message and the commit: see docs/digests.md.
+Digests: beat's run (or the Secretariat's button) finds everybody due for the current month or
+quarter, builds each digest as at the run's moment (once per group of people who get the same one:
+rendering.py) and writes one outbox message per person under the key "digest:<period>:u<person>" —
+so a second run, a second beat or a retried task writes nothing new. The next digest starts where the
+last one sent ended.
+
+Reminders, one engine for both ways they are asked for: every morning (`reminders_fan_out`) each
+delegate gets at most one email listing the reports of their city that are due within 7 days or 1, 7
+or 30 days overdue and that they were not yet reminded of at that stage; the Secretariat's button
+(`reminders_request`) reminds the delegates of chosen cities of a period's missing reports at once,
+but not twice within an hour. Both write ReminderItems (what was reminded, to whom) with the message.
 """
 
-import logging
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import ActionPlan
-from cities.models import Membership, Role
-from notifications.emails import RenderedEmail, render_email
+from cities.access import may_manage
+from cities.models import City, Membership, Role
+from cities.roles import roles_of
+from notifications.emails import render_email
+from notifications.models import OutboxMessage
+from notifications.services import outbox_write
 from reports.models import ReportingPeriod
 
 from . import selectors
-from .rendering import digest_email
-from .models import DeliveryKind, DeliveryStatus, DigestDelivery, DigestSubscription, Frequency, ReminderItem
-
-logger = logging.getLogger(__name__)
+from .models import DigestSubscription, Frequency, ReminderItem, ReminderStage
+from .rendering import DigestFor, render_digests
 
 PREFERENCES_SALT = "digests.preferences"
-# Every countdown stays far below the broker's visibility timeout (an hour by default), after which
-# Redis would hand an unacknowledged task to another worker.
-RETRY_MAX_DELAY = 600
-
-
-def _setting(name, default):
-    return getattr(settings, name, default)
-
-
-def max_attempts() -> int:
-    return _setting("DIGEST_MAX_ATTEMPTS", 8)
-
-
-def retry_delay(attempts: int) -> float:
-    base = _setting("DIGEST_RETRY_BASE_SECONDS", 30)
-    return min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+REQUESTED_QUIET = timedelta(hours=1)
+DIGEST = "digest"
+REMINDER = "reminder"
 
 
 # Periods -----------------------------------------------------------------------------------------
@@ -68,9 +59,8 @@ def default_since(*, frequency: str, until: datetime) -> datetime:
     return until - timedelta(days=92 if frequency == Frequency.QUARTERLY else 31)
 
 
-def window_since(*, recipient, frequency: str, until: datetime) -> datetime:
-    """Changes since the last digest the person received, or one month/quarter back for a first one."""
-    return selectors.last_window_end(recipient=recipient) or default_since(frequency=frequency, until=until)
+def digest_key(*, period: str, recipient_id: int, copy: int = 0) -> str:
+    return f"{DIGEST}:{period}:u{recipient_id}" + (f":copy{copy}" if copy else "")
 
 
 # Signed links ------------------------------------------------------------------------------------
@@ -90,6 +80,14 @@ def preferences_user_id(*, token: str) -> int | None:
     return data.get("u") if isinstance(data, dict) else None
 
 
+def preferences_url(user) -> str:
+    return settings.SITE_URL + reverse("digests:preferences", args=[preferences_token(user=user)])
+
+
+def unsubscribe_url(user) -> str:
+    return settings.SITE_URL + reverse("digests:unsubscribe", args=[preferences_token(user=user)])
+
+
 @transaction.atomic
 def subscription_set(*, user, frequency: str) -> DigestSubscription:
     subscription, created = DigestSubscription.objects.select_for_update().get_or_create(
@@ -101,69 +99,13 @@ def subscription_set(*, user, frequency: str) -> DigestSubscription:
     return subscription
 
 
-# Rendering ---------------------------------------------------------------------------------------
-
-
-def _links(user) -> dict:
-    token = preferences_token(user=user)
-    return {
-        "preferences_url": settings.SITE_URL + reverse("digests:preferences", args=[token]),
-        "unsubscribe_url": settings.SITE_URL + reverse("digests:unsubscribe", args=[token]),
-    }
-
-
-def digest_render(*, recipient, frequency: str, since: datetime, until: datetime, key: str):
-    """The person's digest email and their links; built once for all who get the same (see rendering.py)."""
-    links = _links(recipient)
-    rendered = digest_email(recipient=recipient, frequency=frequency, since=since, until=until, key=key,
-                            preferences_url=links["preferences_url"])
-    return rendered, links
-
-
-def next_digest_preview(*, recipient, until: datetime | None = None):
-    """What the person's next digest would say if it were sent now (for the Secretariat's preview)."""
-    until = until or timezone.now()
-    frequency = selectors.frequency_of(recipient)
-    if frequency == Frequency.NONE:
-        frequency = Frequency.MONTHLY
-    since = window_since(recipient=recipient, frequency=frequency, until=until)
-    rendered, _ = digest_render(
-        recipient=recipient, frequency=frequency, since=since, until=until,
-        key=period_key(frequency=frequency, when=until),
-    )
-    return rendered
-
-
-def reminder_render(*, delivery: DigestDelivery) -> RenderedEmail:
-    recipient = delivery.recipient
-    items = selectors.reminder_items(delivery_id=delivery.pk)
-    context = {"items": items, "recipient": recipient, "today": delivery.period_key}
-    return render_email("reminder", context, language=recipient.language, time_zone=recipient.time_zone)
-
-
-# Fan-out -----------------------------------------------------------------------------------------
+# Digests -----------------------------------------------------------------------------------------
 
 
 @dataclass
 class Planned:
-    delivery: DigestDelivery
+    message: OutboxMessage
     created: bool
-
-
-def _queue_after_commit(ids: list[int]):
-    if ids:
-        transaction.on_commit(lambda: _dispatch(ids))
-
-
-def _dispatch(ids: list[int]):
-    from .tasks import send_delivery
-
-    for delivery_id in ids:
-        try:
-            send_delivery.delay(delivery_id)
-        except Exception:  # broker unreachable: the rows stay pending and the sweep queues them
-            logger.warning("Could not queue digest delivery %s; the sweep will send it", delivery_id, exc_info=True)
-            return
 
 
 def digests_plan(*, now: datetime | None = None, only_email: str | None = None, period: str | None = None):
@@ -179,40 +121,113 @@ def digests_plan(*, now: datetime | None = None, only_email: str | None = None, 
     return plan
 
 
+def _digest_messages(items: list[DigestFor], keys: list[str]) -> list[OutboxMessage]:
+    messages = []
+    for item, key, rendered in zip(items, keys, render_digests(items, preferences_url=preferences_url), strict=True):
+        messages.append(OutboxMessage(
+            key=key, kind=DIGEST, recipient=item.recipient, to=item.recipient.email, subject=rendered.subject[:300],
+            body_text=rendered.text, body_html=rendered.html, window_start=item.since, window_end=item.until,
+            headers={"List-Unsubscribe": f"<{unsubscribe_url(item.recipient)}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        ))
+    return messages
+
+
 @transaction.atomic
-def digests_fan_out(
-    *, now: datetime | None = None, only_email: str | None = None, period: str | None = None, queue: bool = True,
-) -> list[Planned]:
-    """Create each due person's delivery for the current period (or `period`, resent on purpose) and
-    queue one send task per delivery still pending, after commit. Running it twice queues nothing new.
-    Every new delivery's window ends at this run's moment, so everyone on the same rhythm gets the same
-    window (and people with the same cities the same digest, built once: see rendering.py)."""
+def digests_fan_out(*, now: datetime | None = None, only_email: str | None = None, period: str | None = None,
+                    queue: bool = True) -> list[Planned]:
+    """Write each due person's digest of the current period (or of `period`, resent on purpose as a new
+    copy) into the outbox. Running it twice writes nothing new. Every new digest's window ends at this
+    run's moment, so people on the same rhythm share a window (and a build)."""
     now = now or timezone.now()
-    planned = []
-    for user, _frequency, key in digests_plan(now=now, only_email=only_email, period=period):
-        if period:
-            copy = (DigestDelivery.objects.filter(recipient=user, kind=DeliveryKind.DIGEST, period_key=key)
-                    .aggregate(top=Max("copy"))["top"])
-            delivery = DigestDelivery.objects.create(
-                recipient=user, kind=DeliveryKind.DIGEST, period_key=key, copy=0 if copy is None else copy + 1,
-                to=user.email,
-            )
-            planned.append(Planned(delivery, True))
+    due = digests_plan(now=now, only_email=only_email, period=period)
+    users = [user for user, _frequency, _key in due]
+    existing = {m.key: m for m in OutboxMessage.objects.filter(kind=DIGEST, recipient__in=users)
+                .filter(key__in=[digest_key(period=key, recipient_id=user.pk) for user, _f, key in due])}
+    last_ends = selectors.last_window_ends(users)
+    planned, items, keys = [], [], []
+    for user, frequency, key in due:
+        first = existing.get(digest_key(period=key, recipient_id=user.pk))
+        if period is None and first is not None:
+            planned.append(Planned(first, False))
             continue
-        delivery, created = DigestDelivery.objects.get_or_create(
-            recipient=user, kind=DeliveryKind.DIGEST, period_key=key, copy=0,
-            defaults={"to": user.email, "window_end": now},
-        )
-        planned.append(Planned(delivery, created))
-    if queue:
-        _queue_after_commit([p.delivery.pk for p in planned if p.delivery.status == DeliveryStatus.PENDING])
+        since, until = last_ends.get(user.pk) or default_since(frequency=frequency, until=now), now
+        copy = 0
+        if first is not None:  # resent on purpose: the same window as the first copy
+            copy = OutboxMessage.objects.filter(key__startswith=digest_key(period=key, recipient_id=user.pk)).count()
+            since, until = first.window_start or since, first.window_end or until
+        items.append(DigestFor(recipient=user, frequency=frequency, period_key=key, since=since, until=until))
+        keys.append(digest_key(period=key, recipient_id=user.pk, copy=copy))
+    written = outbox_write(_digest_messages(items, keys), queue=queue)
+    planned += [Planned(message, True) for message in written]
+    if queue:  # digests still pending from an earlier run (their task lost): send them now too
+        from notifications.services import queue_after_commit
+
+        queue_after_commit([p.message.pk for p in planned if not p.created and p.message.status == "pending"])
     return planned
 
 
+def digests_send_now(*, user) -> int:
+    """The Secretariat's button: the current period's digests for everybody due, queued after commit."""
+    if not may_manage(roles_of(user)):
+        raise PermissionDenied(_("Only the Secretariat sends digests."))
+    return sum(1 for p in digests_fan_out() if p.message.status == OutboxMessage.Status.PENDING)
+
+
+def next_digest_preview(*, recipient, until: datetime | None = None):
+    """What the person's next digest would say if it were sent now (for the Secretariat's preview)."""
+    until = until or timezone.now()
+    frequency = selectors.frequency_of(recipient)
+    if frequency == Frequency.NONE:
+        frequency = Frequency.MONTHLY
+    since = selectors.last_window_ends([recipient]).get(recipient.pk) or default_since(frequency=frequency, until=until)
+    item = DigestFor(recipient=recipient, frequency=frequency, period_key=period_key(frequency=frequency, when=until),
+                     since=since, until=until)
+    return render_digests([item], preferences_url=preferences_url)[0]
+
+
+# Reminders ---------------------------------------------------------------------------------------
+
+
+def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue: bool = True) -> list[OutboxMessage]:
+    """One message per delegate listing their items; the ReminderItems are written with it."""
+    point_ids = {point for items in todo.values() for point, _city, _period, _stage in items}
+    lookup = selectors.reminder_objects(point_ids=point_ids,
+                                        city_ids={c for items in todo.values() for _p, c, _pe, _s in items},
+                                        period_ids={pe for items in todo.values() for _p, _c, pe, _s in items})
+    written = []
+    for user_id, items in todo.items():
+        user = users[user_id]
+        rows = [ReminderItem(recipient=user, action_point=lookup.points[p], city=lookup.cities[c],
+                             period=lookup.periods[pe], stage=stage) for p, c, pe, stage in items]
+        rows.sort(key=lambda r: (r.period.due_date, r.action_point.focus_area.number, r.action_point.sequence,
+                                 r.city.name))
+        rendered = render_email("reminder", {"items": rows, "recipient": user, "sender": sender,
+                                             "today": timezone.localdate()},
+                                language=user.language, time_zone=user.time_zone)
+        message = OutboxMessage(key=f"{key}:u{user.pk}", kind=REMINDER, recipient=user, to=user.email,
+                                subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html)
+        if outbox_write([message], queue=queue):
+            for row in rows:
+                row.message = message
+            bulk_create_with_history(rows, ReminderItem, default_user=sender)
+            written.append(message)
+    return written
+
+
+def _delegates_by_city() -> dict[int, list]:
+    delegates = defaultdict(list)
+    for membership in Membership.objects.filter(role=Role.DELEGATE, user__is_active=True).exclude(
+        user__email=""
+    ).select_related("user").order_by("user_id"):
+        delegates[membership.city_id].append(membership.user)
+    return delegates
+
+
 @transaction.atomic
-def reminders_fan_out(*, today=None, queue: bool = True) -> list[DigestDelivery]:
-    """One reminder email a day at most per delegate, listing every report that is due within 7 days
-    or 1, 7 or 30 days overdue and that they have not been reminded of at that stage yet."""
+def reminders_fan_out(*, today=None, queue: bool = True) -> list[OutboxMessage]:
+    """Every morning: one email at most per delegate, listing every report of their city that is due
+    within 7 days or 1, 7 or 30 days overdue and that they were not reminded of at that stage yet."""
     today = today or timezone.localdate()
     plan = ActionPlan.objects.current()
     if plan is None:
@@ -223,165 +238,63 @@ def reminders_fan_out(*, today=None, queue: bool = True) -> list[DigestDelivery]
     ]
     if not periods:
         return []
-    periods_by_id = {period.pk: period for period in periods}
+    stages = {period.pk: selectors.reminder_stage(due_date=period.due_date, today=today) for period in periods}
     slots = selectors.open_report_slots(plan=plan, periods=periods)
-    delegates = defaultdict(list)
-    for membership in Membership.objects.filter(
-        role=Role.DELEGATE, user__is_active=True
-    ).exclude(user__email="").select_related("user"):
-        delegates[membership.city_id].append(membership.user)
+    delegates = _delegates_by_city()
     already = set(
-        ReminderItem.objects.filter(period_id__in=list(periods_by_id)).order_by().values_list(
-            "recipient_id", "action_point_id", "city_id", "period_id", "stage",
-        )
+        ReminderItem.objects.filter(period_id__in=list(stages)).exclude(stage=ReminderStage.REQUESTED)
+        .order_by().values_list("recipient_id", "action_point_id", "city_id", "period_id", "stage")
     )
-    todo = defaultdict(list)
-    users = {}
+    todo, users = defaultdict(list), {}
     for point_id, city_id, period_id in sorted(slots):
-        stage = selectors.reminder_stage(due_date=periods_by_id[period_id].due_date, today=today)
         for user in delegates.get(city_id, []):
-            if (user.pk, point_id, city_id, period_id, stage) not in already:
-                todo[user.pk].append((point_id, city_id, period_id, stage))
+            if (user.pk, point_id, city_id, period_id, stages[period_id]) not in already:
+                todo[user.pk].append((point_id, city_id, period_id, stages[period_id]))
                 users[user.pk] = user
-    deliveries = []
-    for user_id, items in todo.items():
-        delivery, created = DigestDelivery.objects.get_or_create(
-            recipient=users[user_id], kind=DeliveryKind.REMINDER, period_key=today.isoformat(), copy=0,
-            defaults={"to": users[user_id].email},
-        )
-        if not created:
-            continue  # already reminded today: the rest waits for tomorrow's email
-        for point_id, city_id, period_id, stage in items:
-            ReminderItem.objects.create(
-                delivery=delivery, recipient_id=user_id, action_point_id=point_id, city_id=city_id,
-                period_id=period_id, stage=stage,
-            )
-        deliveries.append(delivery)
-    if queue:
-        _queue_after_commit([delivery.pk for delivery in deliveries])
-    return deliveries
-
-
-def deliveries_requeue(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Queue pending deliveries whose task was lost (broker down at commit, worker gone) or whose
-    retry is due; a task that is still on its way finds the row sent and does nothing."""
-    now = now or timezone.now()
-    ids = list(
-        DigestDelivery.objects.filter(status=DeliveryStatus.PENDING)
-        .filter(
-            Q(next_attempt_at__isnull=True, created__lte=now - timedelta(minutes=2))
-            | Q(next_attempt_at__lte=now - timedelta(minutes=1))
-        )
-        .order_by("created").values_list("pk", flat=True)[:limit]
-    )
-    _dispatch(ids)
-    return len(ids)
-
-
-# Sending -----------------------------------------------------------------------------------------
-
-
-class Outcome:
-    SENT = "sent"
-    SKIPPED = "skipped"
-    RETRY = "retry"
-    FAILED = "failed"
+    # The key holds the day: a second run the same day writes nothing; the rest waits for tomorrow.
+    return _reminder_messages(todo, users, key=f"{REMINDER}:{today.isoformat()}", queue=queue)
 
 
 @dataclass
-class SendResult:
-    outcome: str
-    delay: float | None = None
-    error: str = ""
-
-
-def _is_bad_address(error: Exception) -> bool:
-    """A refused recipient (5xx) or an address that cannot be written: retrying will not help."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, ValueError)
-
-
-def _message_id(delivery: DigestDelivery) -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "baltmet.org"
-    # The same id on every attempt of a delivery lets mail clients fold a duplicate from the SMTP gap.
-    return f"<{delivery.kind}.{delivery.period_key}.{delivery.recipient_id}.{delivery.copy}@{domain}>"
-
-
-def _compose(delivery: DigestDelivery, now: datetime) -> tuple[EmailMultiAlternatives, RenderedEmail]:
-    recipient = delivery.recipient
-    headers = {"Message-ID": _message_id(delivery), "X-BaltMet-Delivery": str(delivery.pk)}
-    if delivery.kind == DeliveryKind.DIGEST:
-        frequency = selectors.frequency_of(recipient)
-        if frequency == Frequency.NONE:
-            frequency = Frequency.QUARTERLY if "Q" in delivery.period_key else Frequency.MONTHLY
-        if delivery.copy and delivery.window_start is None:
-            original = DigestDelivery.objects.filter(
-                recipient=recipient, kind=delivery.kind, period_key=delivery.period_key, status=DeliveryStatus.SENT,
-            ).exclude(window_start=None).order_by("copy").first()
-            if original:
-                delivery.window_start, delivery.window_end = original.window_start, original.window_end
-        until = delivery.window_end or now
-        since = delivery.window_start or window_since(recipient=recipient, frequency=frequency, until=until)
-        delivery.window_start, delivery.window_end = since, until
-        rendered, links = digest_render(
-            recipient=recipient, frequency=frequency, since=since, until=until, key=delivery.period_key,
-        )
-        headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    else:
-        rendered = reminder_render(delivery=delivery)
-    message = EmailMultiAlternatives(
-        rendered.subject, rendered.text, to=[delivery.to or recipient.email], headers=headers,
-        connection=get_connection(fail_silently=False),
-    )
-    message.attach_alternative(rendered.html, "text/html")
-    return message, rendered
-
-
-def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendResult:
-    now = now or timezone.now()
-    with transaction.atomic():
-        delivery = (
-            DigestDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING).first()
-        )
-        if delivery is None:
-            return SendResult(Outcome.SKIPPED)  # sent, failed, or being sent by another worker right now
-        if delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=2):
-            return SendResult(Outcome.SKIPPED)  # an early duplicate: the scheduled retry owns it
-        delivery.attempts += 1
-        window = (delivery.window_start, delivery.window_end)
-        try:
-            message, rendered = _compose(delivery, now)
-            message.send()
-        except Exception as error:
-            delivery.window_start, delivery.window_end = window
-            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if _is_bad_address(error) or delivery.attempts >= max_attempts():
-                delivery.status = DeliveryStatus.FAILED
-                delivery.failed_at = now
-                delivery.next_attempt_at = None
-                delivery.save()
-                logger.warning("Digest delivery %s failed for good: %s", delivery.pk, delivery.last_error)
-                return SendResult(Outcome.FAILED, error=delivery.last_error)
-            delay = retry_delay(delivery.attempts)
-            delivery.next_attempt_at = now + timedelta(seconds=delay)
-            delivery.save()
-            logger.info("Digest delivery %s attempt %s failed, retrying in %ss: %s",
-                        delivery.pk, delivery.attempts, delay, delivery.last_error)
-            return SendResult(Outcome.RETRY, delay=delay, error=delivery.last_error)
-        delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.subject = rendered.subject[:300]
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save()
-        return SendResult(Outcome.SENT)
+class RemindResult:
+    sent: int  # emails written
+    reminded: list  # cities whose delegates were emailed
+    unreachable: list  # cities with missing reports but no delegate with an email address
+    quiet: list  # cities whose delegates were all reminded within the hour
 
 
 @transaction.atomic
-def digests_send_now(*, user) -> int:
-    """The Secretariat's button: the current period's digests for everybody due, queued after commit."""
-    planned = digests_fan_out()
-    return sum(1 for p in planned if p.delivery.status == DeliveryStatus.PENDING)
+def reminders_request(*, period: ReportingPeriod, user, city_ids=None) -> RemindResult:
+    """The Secretariat's button: remind the delegates of the chosen cities (every city by default) of
+    the period's reports still missing. A delegate reminded in the last hour is skipped, so a double
+    click or two secretaries at once do not nag twice (the period's row lock serialises them)."""
+    if not may_manage(roles_of(user)):
+        raise PermissionDenied(_("Only the Secretariat sends reminders."))
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(_("The period is closed: its reports can no longer be written."))
+    now = timezone.now()
+    if city_ids is None:
+        city_ids = City.objects.filter(left__isnull=True).values_list("pk", flat=True)
+    slots = selectors.open_report_slots(plan=period.plan, periods=[period], city_ids=set(city_ids))
+    delegates = _delegates_by_city()
+    recently = set(
+        OutboxMessage.objects.filter(kind=REMINDER, created__gte=now - REQUESTED_QUIET, recipient__isnull=False)
+        .values_list("recipient_id", flat=True)
+    )
+    todo, users = defaultdict(list), {}
+    cities_missing = sorted({city_id for _point, city_id, _period in slots})
+    for point_id, city_id, period_id in sorted(slots):
+        for person in delegates.get(city_id, []):
+            if person.pk not in recently:
+                todo[person.pk].append((point_id, city_id, period_id, ReminderStage.REQUESTED))
+                users[person.pk] = person
+    written = _reminder_messages(todo, users, key=f"{REMINDER}:requested:{period.pk}:{now.isoformat()}", sender=user)
+    names = {city.pk: city for city in City.objects.filter(pk__in=cities_missing)}
+    reached = {city_id for items in todo.values() for _p, city_id, _pe, _s in items}
+    return RemindResult(
+        sent=len(written),
+        reminded=[names[c] for c in cities_missing if c in reached],
+        unreachable=[names[c] for c in cities_missing if not delegates.get(c)],
+        quiet=[names[c] for c in cities_missing if delegates.get(c) and c not in reached],
+    )

@@ -9,10 +9,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cities.access import secretariat_required
+from notifications.models import OutboxMessage
 
 from . import selectors, services
 from .forms import DeliveryFilterForm, PreferencesForm, RecipientForm
-from .models import DigestDelivery, Frequency, ReminderItem
+from .models import Frequency, ReminderItem
 
 PAGE_SIZE = 50
 
@@ -20,10 +21,10 @@ PAGE_SIZE = 50
 @secretariat_required
 def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
-    rows = DigestDelivery.objects.select_related("recipient").prefetch_related(
+    rows = OutboxMessage.objects.select_related("recipient").prefetch_related(
         Prefetch("reminder_items",
                  queryset=ReminderItem.objects.select_related("action_point__focus_area", "city", "period"))
-    ).order_by("-created", "-pk")
+    ).defer("body_text", "body_html").order_by("-created", "-pk")
     if form.is_valid():
         if form.cleaned_data["status"]:
             rows = rows.filter(status=form.cleaned_data["status"])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from baltmet.testing.services import SmtpServer, _database_url, _redis_url, free_port
+from testing.services import SmtpServer, _database_url, _redis_url, free_port
 from conftest import service_required
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from baltmet.testing.services import wait_for
+from testing.services import wait_for
 from reports.models import Evidence, ProgressReport
 
 from .conftest import log_in

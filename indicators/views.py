@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from cities.access import member_required, network_roles
 from cities.models import City
 from cities.roles import roles_of
-from freshness.pages import cached_per_person
 
 from . import charts, selectors, services
 from .forms import IndicatorForm, UploadForm, ValueForm, YearForm
@@ -47,7 +46,6 @@ def indicator_edit(request, indicator_id=None):
 
 
 @member_required
-@cached_per_person
 def benchmark(request, indicator_id):
     roles = network_roles(request)
     indicator = selectors.indicator_get(indicator_id)

@@ -107,14 +107,17 @@ def _asked_city_ids(initiative: Initiative, costs: list[CostLine]) -> set[int]:
     return ids
 
 
-def _ask(initiative: Initiative, consents, *, template="initiative_consent_request", kind="initiative_consent"):
-    """Email each pending city's delegates, telling each city its own expected cost."""
+def _ask(initiative: Initiative, consents, *, template="initiative_consent_request", kind="initiative_consent",
+         occasion: str = ""):
+    """Email each pending city's delegates, telling each city its own expected cost. `occasion` tells
+    one asking from another (the terms' version; a reminder's moment)."""
     everyone = [c for c in consents if c.expected_cost is not None]
     for consent in consents:
         if consent.answer != Answer.PENDING:
             continue
         email_queue(
-            kind=kind, users=delegates_of([consent.city_id]), template=template,
+            kind=kind, key=f"{kind}:{initiative.pk}:{occasion or f'v{initiative.version}'}:c{consent.city_id}",
+            users=delegates_of([consent.city_id]), template=template,
             context={"initiative": initiative, "consent": consent, "costs": everyone},
         )
 
@@ -136,7 +139,8 @@ def _settle(initiative: Initiative, consents, *, user, now) -> None:
 
 def _tell_outcome(initiative, consents):
     email_queue(
-        kind="initiative_outcome", users=delegates_of({c.city_id for c in consents}), template="initiative_outcome",
+        kind="initiative_outcome", key=f"initiative_outcome:{initiative.pk}:v{initiative.version}:{initiative.state}",
+        users=delegates_of({c.city_id for c in consents}), template="initiative_outcome",
         context={"initiative": initiative, "costs": [c for c in consents if c.expected_cost is not None]},
     )
 
@@ -311,7 +315,7 @@ def initiative_remind(*, initiative: Initiative, user) -> list[City]:
         consent.reminded_at = now
         consent._history_user = user
         consent.save(update_fields=["reminded_at"])
-    _ask(initiative, consents, template="initiative_reminder", kind="initiative_reminder")
+    _ask(initiative, consents, template="initiative_reminder", kind="initiative_reminder", occasion=now.isoformat())
     if pending:
         _record(initiative, DecisionKind.REMINDED, user=user, now=now, consents=consents,
                 comment=", ".join(c.city.name for c in pending))

@@ -5,7 +5,14 @@ from .models import OutboxMessage
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "to", "subject", "created", "sent_at", "failed_at", "attempts"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter)]
-    search_fields = ["to", "subject"]
+    """The delivery log: every email the portal sent or is sending, whatever its kind."""
+
+    list_display = ["kind", "to", "subject", "status", "attempts", "created", "sent_at", "failed_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["to", "subject", "key", "recipient__username"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created"
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

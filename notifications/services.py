@@ -1,8 +1,28 @@
-import logging
-from datetime import timedelta
+"""The one outgoing-mail pipeline: write a message under its key, send it once, retry with backoff.
 
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+Writing: `email_queue` renders one message per person (in their language and time zone) and
+`outbox_write` inserts it in the caller's transaction unless its key is taken — so the email of a change
+exists exactly when the change does, and deciding twice sends once. After the commit one task per
+message is queued; if the broker is down the message simply waits for the sweep.
+
+Sending (`outbox_send`): the row is locked (SELECT … FOR UPDATE SKIP LOCKED) for the SMTP exchange and
+marked sent in the same transaction, so a redelivered task, a second worker or the sweep finds it sent
+or locked and does nothing. The one gap: a worker dying between the server's "250" and the commit
+leaves the row pending and the message is sent again, with the same Message-ID (docs/digests.md).
+Failures are retried with backoff (capped far below the broker's visibility timeout) up to
+OUTBOX_MAX_ATTEMPTS; a refused address fails at once, and only its own message.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .emails import render_email
@@ -10,70 +30,138 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+
+class Outcome:
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
 
 
-def email_queue(*, kind: str, users, template: str, context: dict) -> list[OutboxMessage]:
-    """Record one email per user (rendered in their language) and send each after the transaction commits."""
+@dataclass
+class SendResult:
+    outcome: str
+    delay: float | None = None
+    error: str = ""
+
+
+def message_id(key: str) -> str:
+    """The same Message-ID on every attempt of a message, so mail systems can fold a repeat."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "baltmet.org"
+    return f"<{''.join(c if c.isalnum() or c in '.-' else '.' for c in key)}@{domain}>"
+
+
+def outbox_write(messages: list[OutboxMessage], *, queue: bool = True) -> list[OutboxMessage]:
+    """Insert the messages whose key is not taken yet and return those; each is sent after the commit."""
+    written = []
+    for message in messages:
+        message.headers = {"Message-ID": message_id(message.key), **message.headers}
+        try:
+            with transaction.atomic():
+                message.save()
+        except IntegrityError:
+            continue  # this reason already has its message for this person
+        written.append(message)
+    if queue:
+        queue_after_commit([message.pk for message in written])
+    return written
+
+
+def email_queue(*, kind: str, key: str, users, template: str, context: dict) -> list[OutboxMessage]:
+    """One message per person with an address, rendered in their language and time zone, under
+    `key` and the person: a second call for the same reason writes nothing."""
     messages = []
     for user in users:
         if not user.email:
             continue
-        rendered = render_email(
-            template, {**context, "recipient": user}, language=user.language, time_zone=user.time_zone,
-        )
+        rendered = render_email(template, {**context, "recipient": user},
+                                language=user.language, time_zone=user.time_zone)
+        person = f"u{user.pk}" if getattr(user, "pk", None) else user.email.lower()
         messages.append(OutboxMessage(
-            kind=kind, to=user.email, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
+            key=f"{key}:{person}"[:200], kind=kind, recipient=user if getattr(user, "pk", None) else None,
+            to=user.email, subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html,
         ))
-    messages = OutboxMessage.objects.bulk_create(messages)
-    ids = [message.pk for message in messages]
+    return outbox_write(messages)
+
+
+def queue_after_commit(ids: list[int]) -> None:
     if ids:
         transaction.on_commit(lambda: _dispatch(ids))
-    return messages
 
 
-def _dispatch(ids):
-    from .tasks import send_outbox_message
+def _dispatch(ids: list[int]) -> None:
+    from .tasks import send_message
 
-    for message_id in ids:
+    for pk in ids:
         try:
-            send_outbox_message.delay(message_id)
-        except Exception:  # broker unreachable: the message stays pending and the sweep sends it
-            logger.warning("Could not queue outbox message %s; the sweep will send it", message_id, exc_info=True)
+            send_message.delay(pk)
+        except Exception:  # the broker is unreachable: the messages stay pending and the sweep sends them
+            logger.warning("Could not queue outgoing email %s (and %s more); the sweep will send them",
+                           pk, len(ids) - 1 - ids.index(pk))
             return
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one pending message. The row lock makes concurrent senders (task, redelivered task,
-    sweep) skip a message another is sending, and `sent_at` stops a second send afterwards."""
+def retry_delay(attempts: int) -> float:
+    return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), settings.OUTBOX_RETRY_MAX_SECONDS)
+
+
+def _is_bad_address(error: Exception) -> bool:
+    """A refused recipient (5xx) or an address that cannot be written: retrying will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, ValueError)
+
+
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to], headers=message.headers,
+                                   connection=get_connection(fail_silently=False))
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def outbox_send(*, message_id: int, now: datetime | None = None) -> SendResult:
+    """Send one pending message, once."""
+    now = now or timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, sent_at__isnull=True, failed_at__isnull=True).first()
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING).first()
         )
         if message is None:
-            return False
+            return SendResult(Outcome.SKIPPED)  # sent, failed, or being sent by another worker right now
+        if message.next_attempt_at and message.next_attempt_at > now + timedelta(seconds=2):
+            return SendResult(Outcome.SKIPPED)  # an early duplicate: the scheduled retry owns it
         message.attempts += 1
-        email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to])
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
         try:
-            email.send()
+            _email(message).send()
         except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.failed_at = timezone.now()
-            message.save(update_fields=["attempts", "last_error", "failed_at"])
-            logger.warning("Sending outbox message %s failed (attempt %s): %s", message.pk, message.attempts, error)
-            return False
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "sent_at"])
-        return True
+            if _is_bad_address(error) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status, message.failed_at, message.next_attempt_at = OutboxMessage.Status.FAILED, now, None
+                message.save()
+                logger.warning("Outgoing email %s failed for good: %s", message.pk, message.last_error)
+                return SendResult(Outcome.FAILED, error=message.last_error)
+            delay = retry_delay(message.attempts)
+            message.next_attempt_at = now + timedelta(seconds=delay)
+            message.save()
+            logger.info("Outgoing email %s, attempt %s failed, retrying in %ss: %s",
+                        message.pk, message.attempts, delay, message.last_error)
+            return SendResult(Outcome.RETRY, delay=delay, error=message.last_error)
+        message.status, message.sent_at = OutboxMessage.Status.SENT, now
+        message.next_attempt_at, message.last_error = None, ""
+        message.save()
+        return SendResult(Outcome.SENT)
 
 
-def outbox_pending_ids(*, older_than: timedelta = timedelta(seconds=30), limit: int = 200) -> list[int]:
-    cutoff = timezone.now() - older_than
+def outbox_due_ids(*, now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Pending messages whose task seems lost (queued over 30 seconds ago) or whose retry is overdue."""
+    now = now or timezone.now()
     return list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, failed_at__isnull=True, created__lte=cutoff)
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        .filter(
+            Q(next_attempt_at__isnull=True, created__lte=now - timedelta(seconds=30))
+            | Q(next_attempt_at__lte=now - timedelta(seconds=30))
+        )
         .order_by("created").values_list("pk", flat=True)[:limit]
     )

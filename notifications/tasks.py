@@ -1,17 +1,27 @@
+"""Thin Celery tasks around the outbox. Acknowledged only after they finish (acks_late) and handed back
+to the broker if the worker dies mid-task (reject_on_worker_lost): the row lock and its status make
+running one twice harmless."""
+
 from celery import shared_task
 
 from . import services
 
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def send_outbox_message(message_id: int) -> bool:
-    return services.outbox_send(message_id=message_id)
+
+@shared_task(bind=True, max_retries=None, **RELIABLE)
+def send_message(self, message_id: int) -> str:
+    result = services.outbox_send(message_id=message_id)
+    if result.outcome == services.Outcome.RETRY:
+        # The countdown is capped (OUTBOX_RETRY_MAX_SECONDS), well inside the broker's visibility timeout.
+        raise self.retry(countdown=result.delay)
+    return result.outcome
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
-    """Send what the per-message tasks did not: broker down at commit time, worker lost, SMTP down."""
-    sent = 0
-    for message_id in services.outbox_pending_ids():
-        sent += services.outbox_send(message_id=message_id)
-    return sent
+    """Send what the per-message tasks did not: the broker down at commit time, a worker lost, a retry
+    whose task went missing. Sends here, without the broker."""
+    return sum(
+        services.outbox_send(message_id=pk).outcome == services.Outcome.SENT for pk in services.outbox_due_ids()
+    )

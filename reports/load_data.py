@@ -30,7 +30,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-import freshness
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, Initiative, InitiativeState
 from cities.models import ChairTerm, Membership, Role
 from cities.services import member_cities_ensure
@@ -175,7 +174,6 @@ class _Generator:
         self.reports()
         self.initiatives()
         self.indicators()
-        freshness.changed()  # bulk inserts send no signals
         return self.counts
 
     def cities(self):

@@ -140,7 +140,8 @@ class _FilesKeptOnlyIfCommitted:
 
 def _submitted_email(report, user, resubmission):
     email_queue(
-        kind="report_submitted", users=_users_with_role(Role.SECRETARIAT), template="report_submitted",
+        kind="report_submitted", key=f"report_submitted:{report.pk}:v{report.version}",
+        users=_users_with_role(Role.SECRETARIAT), template="report_submitted",
         context={"report": _for_email(report), "submitter": user, "resubmission": resubmission},
     )
 
@@ -221,7 +222,8 @@ def _review(step, report, reviewer, comment, template):
     _check(step, locked, reviewer)
     _apply(step, locked, reviewer, {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_comment": comment})
     email_queue(
-        kind=template, users=_users_with_role(Role.DELEGATE, locked.city), template=template,
+        kind=template, key=f"{template}:{locked.pk}:v{locked.version}",
+        users=_users_with_role(Role.DELEGATE, locked.city), template=template,
         context={"report": _for_email(locked), "reviewer": reviewer},
     )
     return _show_on(report, locked)

@@ -14,7 +14,6 @@ from baltmet.history import history_entries
 from cities.access import member_required
 from cities.models import City
 from cities.roles import roles_of
-from freshness.pages import cached_per_person
 from initiatives.selectors import pending_consents_for_city
 
 from . import permissions, selectors, services
@@ -36,7 +35,6 @@ def home(request):
 
 
 @member_required
-@cached_per_person
 def workspace(request, city_slug):
     city = get_object_or_404(City, slug=city_slug)
     roles = roles_of(request.user)
@@ -118,7 +116,6 @@ def _saved_message(request, submitted):
 
 
 @member_required
-@cached_per_person
 def report_detail(request, report_id):
     report = selectors.report_detail(report_id)
     roles = roles_of(request.user)

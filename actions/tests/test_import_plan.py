@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.models import ActionPlan, ActionPoint, FocusArea
-from baltmet.testing.fixtures import SEED
+from testing.fixtures import SEED
 
 SHARED_SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "baltmet-action-plan-2011-2012.txt"
 

@@ -1,9 +1,7 @@
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.tests.factories import ActionPointFactory, FocusAreaFactory
+from testing.queries import assert_constant_queries, count_queries
 
 
 def test_anonymous_people_are_sent_to_log_in(plan, points, client):
@@ -79,15 +77,19 @@ def test_navigation_fits_the_role(plan, secretariat, alice, client_for):
     assert 'href="/admin/"' not in client_for(alice).get(plan.get_absolute_url()).content.decode()
 
 
-@pytest.mark.parametrize("points_per_area", [2, 20])
-def test_the_plan_page_runs_constant_queries(points_per_area, alice, client_for, cities):
+def test_the_plan_page_runs_a_bounded_number_of_queries_whatever_the_data(alice, client_for, cities):
     area = FocusAreaFactory()
-    for _ in range(points_per_area):
-        point = ActionPointFactory(focus_area=area, coordinating_city=cities["riga"])
-        point.partner_cities.set([cities["oslo"], cities["tallinn"]])
     client = client_for(alice)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(area.plan.get_absolute_url())
-    assert response.status_code == 200
-    # session, user, plan, focus areas, points, partner cities, other plans, roles
-    assert len(queries) == 8, [q["sql"] for q in queries]
+
+    def add_points(count):
+        for _ in range(count):
+            point = ActionPointFactory(focus_area=area, coordinating_city=cities["riga"])
+            point.partner_cities.set([cities["oslo"], cities["tallinn"]])
+
+    def page():
+        assert client.get(area.plan.get_absolute_url()).status_code == 200
+
+    add_points(2)
+    small = count_queries(page)
+    add_points(18)
+    assert_constant_queries(small, count_queries(page))

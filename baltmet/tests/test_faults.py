@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from baltmet.celery import app as celery_app
 from baltmet.settings import caches_for
-from baltmet.testing.services import SmtpServer, _database_url, free_port, wait_for
+from testing.services import SmtpServer, _database_url, free_port, wait_for
 from conftest import service_required
 from notifications.models import OutboxMessage
 
@@ -137,6 +138,9 @@ def test_with_the_caches_redis_killed_people_still_log_in_read_and_save(
         browser = Client()
         browser.post(reverse("login"), {"username": secretariat.username, "password": "password"})
         assert browser.get(reverse("dashboard:home")).status_code == 200
+        # Whatever uses the cache finds it empty, and the log says so in one line.
+        cache.set("anything", "kept")
+        assert cache.get("anything") is None
     finally:
         redis.stop()
     cache_lines = [r for r in caplog.records if r.name.startswith("django_redis")]

@@ -175,11 +175,12 @@ def test_one_action_reminds_the_delegates_who_owe_reports(overdue, plan, assigne
     response = client_for(secretariat).post(reverse("dashboard:remind"), {"plan": plan.pk, "period": period.pk})
 
     assert response.status_code == 302
-    messages = {m.to: m for m in OutboxMessage.objects.filter(kind="reminder_missing")}
+    messages = {m.to: m for m in OutboxMessage.objects.filter(kind="reminder")}
     assert set(messages) == {alice.email, bob.email}
-    assert "2.1" in messages[alice.email].body_text and "1.3" not in messages[alice.email].body_text
-    assert "1.3" in messages[bob.email].body_text and "2.1" in messages[bob.email].body_text
-    assert ("Overdue" in messages[bob.email].subject) is overdue
+    assert "2.1 · Riga" in messages[alice.email].body_text and "1.3" not in messages[alice.email].body_text
+    assert "1.3 · Tallinn" in messages[bob.email].body_text and "2.1 · Tallinn" in messages[bob.email].body_text
+    assert "of the BaltMet Secretariat asks you to send" in messages[bob.email].body_text
+    assert ("overdue since" in messages[bob.email].body_text) is overdue
 
 
 def test_a_double_click_does_not_remind_twice(plan, assigned, periods, alice, secretariat, client_for):
@@ -189,7 +190,7 @@ def test_a_double_click_does_not_remind_twice(plan, assigned, periods, alice, se
     client.post(reverse("dashboard:remind"), data)
     response = client.post(reverse("dashboard:remind"), data, follow=True)
 
-    assert OutboxMessage.objects.filter(kind="reminder_missing", to=alice.email).count() == 1
+    assert OutboxMessage.objects.filter(kind="reminder", to=alice.email).count() == 1
     assert "reminded within the last hour" in response.content.decode()
 
 

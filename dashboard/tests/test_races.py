@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from baltmet.testing.races import logged_in, post, race
+from testing.races import logged_in, post, race
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory

@@ -9,12 +9,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from testing.services import wait_for
 from digests import services, tasks
-from digests.models import DeliveryStatus, DigestDelivery, Frequency
+from digests.models import Frequency
+from notifications import tasks as outbox_tasks
+from notifications.models import OutboxMessage
+from notifications.services import outbox_due_ids, outbox_send
 
 from .helpers import mayors_with_points
 
-from baltmet.testing.services import wait_for
+SENT = OutboxMessage.Status.SENT
 
 
 @pytest.fixture
@@ -31,7 +35,11 @@ def _html_of(message):
 
 
 def _planned(**kwargs):
-    return [p.delivery for p in services.digests_fan_out(queue=False, **kwargs)]
+    return [p.message for p in services.digests_fan_out(queue=False, **kwargs)]
+
+
+def send(message, **kwargs):
+    return outbox_send(message_id=message.pk, **kwargs)
 
 
 def _assert_matches_city(message, city, point, network):
@@ -51,7 +59,7 @@ def test_it_sends_html_and_text_with_an_unsubscribe_header(network, smtp_server)
     city, (mayor, point) = next(iter(network.items()))
     delivery = _planned(only_email=mayor.email)[0]
 
-    assert services.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert send(delivery).outcome == "sent"
 
     [message] = smtp_server.received()
     _assert_matches_city(message, city, point, network)
@@ -69,7 +77,7 @@ def test_the_preview_matches_what_is_sent(network, smtp_server):
     mayor.save()
     preview = services.next_digest_preview(recipient=mayor)
 
-    services.delivery_send(delivery_id=_planned(only_email=mayor.email)[0].pk)
+    send(_planned(only_email=mayor.email)[0])
 
     [message] = smtp_server.received()
     assert message["Subject"] == preview.subject
@@ -81,25 +89,25 @@ def test_a_bad_address_fails_only_that_delivery(network, smtp_server):
     mayors = [mayor for mayor, _ in network.values()]
     smtp_server.refuse.add(mayors[0].email)
 
-    outcomes = [services.delivery_send(delivery_id=d.pk).outcome for d in _planned()]
+    outcomes = [send(d).outcome for d in _planned()]
 
     assert outcomes == ["failed"] + ["sent"] * 9
-    failed = DigestDelivery.objects.get(recipient=mayors[0])
+    failed = OutboxMessage.objects.get(recipient=mayors[0])
     assert failed.status == "failed" and "550" in failed.last_error and failed.attempts == 1
     assert len(smtp_server.received()) == 9
 
 
 def test_smtp_down_is_retried_with_backoff_until_the_limit(network, smtp_server, settings):
-    settings.DIGEST_MAX_ATTEMPTS = 3
+    settings.OUTBOX_MAX_ATTEMPTS = 3
     mayor = next(iter(network.values()))[0]
     delivery = _planned(only_email=mayor.email)[0]
     smtp_server.stop()
     now = timezone.now()
 
-    first = services.delivery_send(delivery_id=delivery.pk, now=now)
-    too_early = services.delivery_send(delivery_id=delivery.pk, now=now + timedelta(seconds=5))
-    second = services.delivery_send(delivery_id=delivery.pk, now=now + timedelta(seconds=31))
-    third = services.delivery_send(delivery_id=delivery.pk, now=now + timedelta(seconds=200))
+    first = send(delivery, now=now)
+    too_early = send(delivery, now=now + timedelta(seconds=5))
+    second = send(delivery, now=now + timedelta(seconds=31))
+    third = send(delivery, now=now + timedelta(seconds=200))
 
     assert (first.outcome, first.delay) == ("retry", 30)
     assert too_early.outcome == "skipped"
@@ -113,11 +121,11 @@ def test_a_retry_after_the_server_is_back_sends_once(network, smtp_server):
     mayor = next(iter(network.values()))[0]
     delivery = _planned(only_email=mayor.email)[0]
     smtp_server.stop()
-    assert services.delivery_send(delivery_id=delivery.pk).outcome == "retry"
+    assert send(delivery).outcome == "retry"
     smtp_server.start()
 
     later = timezone.now() + timedelta(minutes=1)
-    outcomes = [services.delivery_send(delivery_id=delivery.pk, now=later).outcome for _ in range(3)]
+    outcomes = [send(delivery, now=later).outcome for _ in range(3)]
 
     assert outcomes == ["sent", "skipped", "skipped"]
     assert len(smtp_server.received()) == 1
@@ -150,29 +158,29 @@ def test_one_beat_run_sends_each_recipient_one_digest_and_reruns_send_none_more(
 
     # A second beat run, and every send task delivered again.
     tasks.fan_out_digests.delay()
-    for delivery_id in DigestDelivery.objects.values_list("pk", flat=True):
-        tasks.send_delivery.delay(delivery_id)
-        tasks.send_delivery.delay(delivery_id)
+    for message_id in OutboxMessage.objects.values_list("pk", flat=True):
+        outbox_tasks.send_message.delay(message_id)
+        outbox_tasks.send_message.delay(message_id)
     wait_for(lambda: _idle(redis_broker), timeout=60, message="the worker to finish the queue")
 
     assert len(smtp_server.received()) == 10
-    assert set(DigestDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {SENT}
 
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_smtp_server_down_digests_are_retried_and_arrive_once_it_is_up(
     network, smtp_server, celery_worker, redis_broker, settings,
 ):
-    settings.DIGEST_RETRY_BASE_SECONDS = 0.5
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0.5
     smtp_server.stop()
 
     tasks.fan_out_digests.delay()
-    wait_for(lambda: DigestDelivery.objects.filter(attempts__gte=2).count() == 10, timeout=60,
+    wait_for(lambda: OutboxMessage.objects.filter(attempts__gte=2).count() == 10, timeout=60,
              message="failed attempts")
-    assert DigestDelivery.objects.filter(status=DeliveryStatus.PENDING).exclude(last_error="").count() == 10
+    assert OutboxMessage.objects.filter(status="pending").exclude(last_error="").count() == 10
     smtp_server.start()
 
-    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=60,
+    wait_for(lambda: OutboxMessage.objects.filter(status=SENT).count() == 10, timeout=60,
              message="all sent")
     assert sorted(_by_recipient(smtp_server).values()) == [1] * 10
 
@@ -200,7 +208,7 @@ def test_a_worker_killed_mid_fan_out_and_restarted_leaves_one_message_each(
     assert sent_before_kill < 10
 
     worker_processes.start(**env)
-    wait_for(lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 10, timeout=120,
+    wait_for(lambda: OutboxMessage.objects.filter(status=SENT).count() == 10, timeout=120,
              message="every digest after the restart")
     wait_for(lambda: _idle(redis_broker), timeout=30, message="the queue to drain")
 
@@ -218,7 +226,7 @@ def test_subscribers_on_a_quarterly_rhythm_get_one_digest_a_quarter(network, smt
     first = _planned(only_email=mayor.email, now=january)
     second = _planned(only_email=mayor.email, now=february)
 
-    assert [d.period_key for d in first] == ["2027-Q1"]
+    assert [d.key for d in first] == [f"digest:2027-Q1:u{mayor.pk}"]
     assert [d.pk for d in second] == [d.pk for d in first]
 
 
@@ -237,7 +245,7 @@ def test_a_reminder_email_lists_every_item(plan, cities, alice, smtp_server):
     points[1].partner_cities.add(cities["riga"])
 
     [delivery] = services.reminders_fan_out(today=periods["Now"].due_date - timedelta(days=1), queue=False)
-    assert services.delivery_send(delivery_id=delivery.pk).outcome == "sent"
+    assert send(delivery).outcome == "sent"
 
     [message] = smtp_server.received()
     assert "2 reports need your attention" in message["Subject"]
@@ -245,13 +253,10 @@ def test_a_reminder_email_lists_every_item(plan, cities, alice, smtp_server):
     assert all(f"* {p.number} · Riga · Now – Due within 7 days" in text for p in points)
 
 
-def test_the_sweep_queues_pending_deliveries_whose_task_was_lost(network, monkeypatch):
-    queued = []
-    monkeypatch.setattr(tasks.send_delivery, "delay", queued.append)
-    deliveries = _planned()
-    DigestDelivery.objects.filter(pk=deliveries[0].pk).update(created=timezone.now() - timedelta(minutes=5))
-    DigestDelivery.objects.filter(pk=deliveries[1].pk).update(
+def test_the_sweep_picks_pending_messages_whose_task_was_lost(network):
+    messages = _planned()
+    OutboxMessage.objects.filter(pk=messages[0].pk).update(created=timezone.now() - timedelta(minutes=5))
+    OutboxMessage.objects.filter(pk=messages[1].pk).update(
         created=timezone.now() - timedelta(minutes=5), status="sent", sent_at=timezone.now())
 
-    assert services.deliveries_requeue() == 1
-    assert queued == [deliveries[0].pk]
+    assert outbox_due_ids() == [messages[0].pk]

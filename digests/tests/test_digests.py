@@ -15,7 +15,8 @@ from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory
 from digests import selectors, services
-from digests.models import DeliveryKind, DigestDelivery, DigestSubscription, Frequency, ReminderItem
+from digests.models import DigestSubscription, Frequency, ReminderItem
+from notifications.models import OutboxMessage
 from reports.models import ProgressReport, WorkflowState
 
 from .factories import DigestSubscriptionFactory
@@ -107,7 +108,7 @@ def test_fan_out_creates_one_delivery_per_person_and_period_however_often_it_run
 
     assert len(first) == 10 and all(p.created for p in first)
     assert not any(p.created for p in second)
-    assert DigestDelivery.objects.count() == 10
+    assert OutboxMessage.objects.filter(kind="digest").count() == 10
     assert callbacks == []
 
 
@@ -191,8 +192,8 @@ def test_send_now_queues_the_current_period_once(network, client_for, secretaria
     client.post(reverse("digests:send_now"))
 
     assert response.status_code == 302
-    assert len(callbacks) == 1  # one dispatch of the ten pending deliveries
-    assert DigestDelivery.objects.filter(kind=DeliveryKind.DIGEST).count() == 10
+    assert len(callbacks) == 1  # one dispatch of the ten pending digests
+    assert OutboxMessage.objects.filter(kind="digest").count() == 10
 
 
 def test_the_preview_shows_the_next_digest(network, client_for, secretariat):
@@ -232,7 +233,7 @@ def test_reminders_list_every_item_in_one_email_a_day(reminder_setup, alice):
 
     assert [d.recipient for d in first] == [alice]
     assert again == [] and next_day == []
-    items = ReminderItem.objects.filter(delivery=first[0], period=periods["Now"])
+    items = ReminderItem.objects.filter(message=first[0], period=periods["Now"])
     assert {(i.action_point, i.stage) for i in items} == {(point, "due_soon"), (other, "due_soon")}
 
 
@@ -266,7 +267,7 @@ def test_the_command_dry_run_changes_nothing(network):
     out = StringIO()
     call_command("send_digests", "--dry-run", stdout=out)
     assert "10 digest(s) would be sent" in out.getvalue()
-    assert not DigestDelivery.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_the_command_sends_one_person_and_resends_a_period_on_purpose(network, mailoutbox):
@@ -278,8 +279,8 @@ def test_the_command_sends_one_person_and_resends_a_period_on_purpose(network, m
     call_command("send_digests", "--only", mayor.email, "--period", key, stdout=out)
 
     assert [m.to for m in mailoutbox] == [[mayor.email], [mayor.email]]
-    assert list(DigestDelivery.objects.filter(recipient=mayor).values_list("copy", "status")) == [
-        (1, "sent"), (0, "sent")]
+    assert sorted(OutboxMessage.objects.filter(recipient=mayor).values_list("key", "status")) == [
+        (f"digest:{key}:u{mayor.pk}", "sent"), (f"digest:{key}:u{mayor.pk}:copy1", "sent")]
     assert "already sent" in out.getvalue()
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import InitiativeState
-from baltmet.testing.races import logged_in, post, race
+from testing.races import logged_in, post, race
 from initiatives.models import Answer, ConsentRequest, Decision
 from initiatives.services import InitiativeError, initiative_answer, initiative_withdraw
 from notifications.models import OutboxMessage

@@ -1,11 +1,13 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import OutboxMessage
-from notifications.services import outbox_send
+from notifications.services import outbox_send, outbox_write
 from notifications.tasks import sweep_outbox
 from reports.models import ProgressReport
 
@@ -47,23 +49,42 @@ def test_a_report_is_saved_and_its_email_sent_later_when_the_broker_is_down(
     assert [m.to for m in mail.outbox] == [[secretariat.email]]
 
 
+def _message(person, key="test:1"):
+    return OutboxMessage.objects.create(key=key, kind="report_submitted", to=person.email, subject="Hello",
+                                        body_text="Hi")
+
+
 def test_a_message_is_sent_once_however_often_it_is_asked_for(db, secretariat):
-    message = OutboxMessage.objects.create(kind="test", to=secretariat.email, subject="Hello", body_text="Hi")
+    message = _message(secretariat)
 
-    results = [outbox_send(message_id=message.pk) for _ in range(3)]
+    results = [outbox_send(message_id=message.pk).outcome for _ in range(3)]
 
-    assert results == [True, False, False]
+    assert results == ["sent", "skipped", "skipped"]
     assert len(mail.outbox) == 1
+
+
+def test_the_same_reason_twice_writes_one_message_with_a_stable_message_id(db, secretariat):
+    def write():
+        return outbox_write([OutboxMessage(key="report_submitted:7:v2:u1", kind="report_submitted",
+                                           to=secretariat.email, subject="S", body_text="B")], queue=False)
+
+    assert [len(write()), len(write())] == [1, 0]
+    message = OutboxMessage.objects.get()
+    assert message.headers["Message-ID"] == "<report.submitted.7.v2.u1@baltmet.org>"
+    outbox_send(message_id=message.pk)
+    assert mail.outbox[0].extra_headers["Message-ID"] == message.headers["Message-ID"]
 
 
 def test_smtp_failures_are_recorded_and_retried_until_a_limit(db, settings, secretariat):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    message = OutboxMessage.objects.create(kind="test", to=secretariat.email, subject="Hello", body_text="Hi")
+    message = _message(secretariat)
+    moment = timezone.now()
 
-    for _ in range(8):
-        assert outbox_send(message_id=message.pk) is False
+    outcomes = [outbox_send(message_id=message.pk, now=moment + timedelta(hours=attempt)).outcome
+                for attempt in range(8)]
 
+    assert outcomes == ["retry"] * 7 + ["failed"]
     message.refresh_from_db()
-    assert message.attempts == 8 and message.failed_at is not None
+    assert message.attempts == 8 and message.failed_at is not None and message.status == "failed"
     assert "ConnectionRefusedError" in message.last_error

@@ -7,7 +7,7 @@ exactly one of them wins, the other is told, and the report has one history row 
 import pytest
 from django.urls import reverse
 
-from baltmet.testing.races import logged_in, post, race
+from testing.races import logged_in, post, race
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory

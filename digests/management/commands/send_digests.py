@@ -3,7 +3,8 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from digests import services
-from digests.models import DeliveryStatus
+from notifications.models import OutboxMessage
+from notifications.services import outbox_send
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 
@@ -36,13 +37,13 @@ class Command(BaseCommand):
         planned = services.digests_fan_out(only_email=only, period=period, queue=False)
         counts = {}
         for item in planned:
-            delivery = item.delivery
-            if delivery.status != DeliveryStatus.PENDING:
-                outcome = f"already {delivery.status}"
+            message = item.message
+            if message.status != OutboxMessage.Status.PENDING:
+                outcome = f"already {message.status}"
             else:
-                result = services.delivery_send(delivery_id=delivery.pk)
+                result = outbox_send(message_id=message.pk)
                 outcome = result.outcome + (f" ({result.error})" if result.error else "")
             counts[outcome.split(" (")[0]] = counts.get(outcome.split(" (")[0], 0) + 1
-            self.stdout.write(f"{delivery.to or delivery.recipient.email}\t{delivery.period_key}\t{outcome}")
+            self.stdout.write(f"{message.to}\t{message.key}\t{outcome}")
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items())) or "nobody is due"
         self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))

@@ -25,7 +25,7 @@ from django.conf import settings
 
 from conftest import port_open, service_required
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ from cities.services import member_cities_ensure, membership_grant
 from cities.tests.factories import UserFactory
 from reports.models import ReportingPeriod
 
-SEED = Path(__file__).resolve().parents[2] / "actions" / "data" / "baltmet-action-plan-2011-2012.txt"
+SEED = Path(__file__).resolve().parents[1] / "actions" / "data" / "baltmet-action-plan-2011-2012.txt"
 
 
 @pytest.fixture
