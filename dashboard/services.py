@@ -19,7 +19,6 @@ from cities.models import City, Membership
 from notifications.services import email_queue
 from reports.models import ReportingPeriod
 
-from . import selectors
 from .models import Invitation, token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
