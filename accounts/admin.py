@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cities.models import Membership
 
-from .models import User
+from .models import Invitation, PasswordResetRequest, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -19,3 +19,23 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_filter = ["is_active", "memberships__role", "memberships__city"]
     fieldsets = DjangoUserAdmin.fieldsets + (("Preferences", {"fields": ["language", "time_zone"]}),)
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "role", "city", "invited_by", "created", "expires_at", "used_at", "revoked"]
+    list_filter = ["role", "city", "revoked"]
+    readonly_fields = ["token_hash", "created", "used_at", "user"]
+    raw_id_fields = ["invited_by"]
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(admin.ModelAdmin):
+    """The reset throttle's record (accounts/services.py): read only."""
+
+    list_display = ["email", "client", "at"]
+    search_fields = ["email", "client"]
+    readonly_fields = ["email", "client", "at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,22 +1,11 @@
 from axes.helpers import get_client_ip_address
-from django.contrib.auth import forms as auth_forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-
-from notifications.services import email_queue
+from django.utils.translation import gettext as _
 
 from . import services
-
-
-class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, with the link sent like every other email: through the outbox, in the person's language."""
-
-    request_key = ""  # the throttle's record of this request: one email per request and person
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
-        email_queue(kind="password_reset", key=f"password_reset:{self.request_key}", users=[context["user"]],
-                    template="password_reset", context=context)
+from .forms import AcceptInvitationForm, OutboxPasswordResetForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -30,3 +19,22 @@ class PasswordResetView(auth_views.PasswordResetView):
         if decision == services.ResetDecision.ADDRESS_LIMIT:
             return redirect(self.get_success_url())  # the same page as when a link went out
         return super().form_valid(form)
+
+
+def invitation_accept(request, token):
+    """Public: the invitee has no account yet. The token is the only key."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"],
+                                first_name=form.cleaned_data["first_name"],
+                                last_name=form.cleaned_data["last_name"])
+        except services.InvitationInvalid:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        messages.success(request, _("Your account is ready. Log in with your email address and new password."))
+        return redirect("login")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

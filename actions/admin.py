@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPlan, ActionPoint, FocusArea, Initiative
+from .models import ActionPlan, ActionPoint, FocusArea
 
 
 class FocusAreaInline(admin.StackedInline):
@@ -34,13 +34,3 @@ class ActionPointAdmin(SimpleHistoryAdmin):
     @admin.display(description="text")
     def short_text(self, point):
         return point.text[:80]
-
-
-@admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "plan", "action_point", "proposing_city", "state"]
-    list_filter = ["plan", "state", "proposing_city"]
-    # The consent workflow (initiatives.services) owns these; editing them here would bypass it.
-    readonly_fields = ["state", "version", "decided_at"]
-    list_select_related = ["plan", "action_point__focus_area", "proposing_city"]
-    filter_horizontal = ["involved_cities"]

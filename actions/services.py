@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cities.access import require_secretariat
+from cities.models import City
 
-from .models import ActionPlan, ActionPoint, FocusArea
+from .models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from .plan_text import ParsedPlan
 
 
@@ -106,3 +108,52 @@ def action_point_update(*, point: ActionPoint, version: int, status: str, coordi
     locked.save(update_fields=["status", "coordinator_summary", "version"])
     point.status, point.coordinator_summary, point.version = locked.status, locked.coordinator_summary, locked.version
     return point
+
+
+# Running the plan (the Secretariat) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def point_assign(*, point: ActionPoint, coordinating_city: City | None, partner_cities, user) -> ActionPoint:
+    require_secretariat(user)
+    partners = [city for city in partner_cities if city != coordinating_city]
+    point.coordinating_city = coordinating_city
+    point.demo_assignment = False
+    point._history_user = user
+    point._change_reason = "Cities assigned by the Secretariat"
+    point.save(update_fields=["coordinating_city", "demo_assignment"])
+    point.partner_cities.set(partners)
+    return point
+
+
+@transaction.atomic
+def plan_start_successor(*, plan: ActionPlan, title: str, first_year: int, last_year: int, user) -> ActionPlan:
+    """A draft plan copying `plan`'s focus areas and action points; each copied point `continues`
+    the point it was copied from, so a point's record reads across plans."""
+    require_secretariat(user)
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if ActionPlan.objects.filter(predecessor=plan).exists():
+        raise ValidationError(_("This plan already has a successor."))
+    successor = ActionPlan(
+        title=title, first_year=first_year, last_year=last_year, status=ActionPlan.Status.DRAFT,
+        introduction=plan.introduction, predecessor=plan,
+    )
+    successor.full_clean()
+    successor._history_user = user
+    successor._change_reason = f"Started from {plan.title}"
+    successor.save()
+    for area in plan.focus_areas.order_by("number").prefetch_related("action_points__partner_cities"):
+        new_area = FocusArea(plan=successor, number=area.number, title=area.title, description=area.description)
+        new_area._history_user = user
+        new_area.save()
+        for point in area.action_points.order_by("sequence"):
+            new_point = ActionPoint(
+                focus_area=new_area, sequence=point.sequence, text=point.text,
+                coordinating_city_id=point.coordinating_city_id, status=DeliveryStatus.NOT_STARTED,
+                continues=point, demo_assignment=point.demo_assignment,
+            )
+            new_point._history_user = user
+            new_point._change_reason = f"Continues {point.number} of {plan.title}"
+            new_point.save()
+            new_point.partner_cities.set(point.partner_cities.all())
+    return successor

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "digests",
     "initiatives",
     "indicators",
+    "demo",
 ]
 
 MIDDLEWARE = [

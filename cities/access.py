@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .roles import UserRoles, roles_of
 
@@ -24,6 +25,12 @@ def may_view(roles) -> bool:
 
 def may_manage(roles) -> bool:
     return roles.is_secretariat
+
+
+def require_secretariat(user, message: str = "") -> None:
+    """What services call before a change only the Secretariat makes (the same rule as the pages' gate)."""
+    if not may_manage(roles_of(user)):
+        raise PermissionDenied(message or _("Only the Secretariat may do this."))
 
 
 def secretariat_required(view=None, *, chair_may_view=False):

@@ -1,13 +1,12 @@
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import INVITABLE_ROLES, Invitation
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, current_plan_of
 from baltmet.params import parse_id
 from cities.models import City, Membership
 from reports.models import ReportingPeriod, WorkflowState
-
-from .models import INVITABLE_ROLES, Invitation
 
 ANY = [("", _("Any"))]
 
@@ -243,35 +242,3 @@ class InvitationForm(forms.ModelForm):
     def _post_clean(self):
         # The token and expiry are the service's business; only the fields above are checked here.
         pass
-
-
-class AcceptInvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    password1 = forms.CharField(label=_("Password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label=_("Password again"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-    def __init__(self, *args, invitation: Invitation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invitation = invitation
-        self.fields["first_name"].initial = invitation.first_name
-        self.fields["last_name"].initial = invitation.last_name
-
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            candidate = get_user_model()(
-                username=self.invitation.email, email=self.invitation.email,
-                first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts import views as account_views
+
 from . import views
 
 app_name = "dashboard"
@@ -32,5 +34,5 @@ urlpatterns = [
     path("roles/<int:membership_id>/", views.membership_change, name="membership_change"),
     path("roles/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
     # Public: opened from the invitation email by someone without an account.
-    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitation/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
 ]

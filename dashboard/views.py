@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import services as account_services
+from accounts.models import Invitation
+from actions import services as action_services
 from actions.models import ActionPlan, ActionPoint
 from baltmet.params import id_list_param, id_param
+from cities import services as city_services
 from cities.access import secretariat_required
 from cities.models import Membership
 from digests import services as digest_services
@@ -19,10 +23,9 @@ from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
 
-from . import exports, selectors, services
+from . import exports, selectors
 from .charts import status_chart
 from .forms import (
-    AcceptInvitationForm,
     InvitationForm,
     MembershipForm,
     PeopleFilterForm,
@@ -270,7 +273,7 @@ def plan_successor(request, plan_id):
     })
     if request.method == "POST" and form.is_valid():
         try:
-            successor = services.plan_start_successor(plan=plan, user=request.user, **form.cleaned_data)
+            successor = action_services.plan_start_successor(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -284,7 +287,7 @@ def point_cities(request, point_id):
     point = get_object_or_404(ActionPoint.objects.select_related("focus_area__plan"), pk=point_id)
     form = PointCitiesForm(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
-        services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
+        action_services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
                               partner_cities=form.cleaned_data["partner_cities"], user=request.user)
         messages.success(request, _("Cities of action point %(number)s saved.") % {"number": point.number})
         return redirect("dashboard:plan", point.focus_area.plan_id)
@@ -306,7 +309,7 @@ def period_edit(request, period_id):
 def _period_form(request, plan, period):
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
-        services.period_save(period=form.instance, user=request.user)
+        report_services.period_save(period=form.instance, user=request.user)
         messages.success(request, _("Reporting period %(label)s saved.") % {"label": form.instance.label})
         return redirect("dashboard:plan", plan.pk)
     return render(request, "dashboard/period_form.html", {"plan": plan, "period": period, "form": form})
@@ -326,7 +329,7 @@ def period_open(request, period_id):
 
 def _period_set_closed(request, period_id, *, closed):
     period = get_object_or_404(ReportingPeriod, pk=period_id)
-    period = services.period_set_closed(period=period, closed=closed, user=request.user)
+    period = report_services.period_set_closed(period=period, closed=closed, user=request.user)
     if closed:
         messages.success(request, _("Period %(label)s is closed: its reports are locked.") % {"label": period.label})
     else:
@@ -345,8 +348,6 @@ def people(request):
     page = _page(request, selectors.people(
         never_logged_in=data.get("never_logged_in", False), city=data.get("city"), role=data.get("role", ""),
     ), size=50)
-    from .models import Invitation
-
     return render(request, "dashboard/people.html", {
         "form": form, "page": page, "query": _query_without_page(request),
         "invitations": Invitation.objects.usable().select_related("city", "invited_by")[:50],
@@ -382,7 +383,7 @@ def membership_add(request, user_id):
     form = MembershipForm(request.POST, prefix="add", instance=Membership(user=person))
     if form.is_valid():
         try:
-            services.membership_add(person=person, role=form.cleaned_data["role"], city=form.cleaned_data["city"],
+            city_services.membership_add(person=person, role=form.cleaned_data["role"], city=form.cleaned_data["city"],
                                     user=request.user)
         except ValidationError as error:
             # Rules that span the person (one city per delegate) are checked by the service.
@@ -401,7 +402,7 @@ def membership_change(request, membership_id):
     form = MembershipForm(request.POST, prefix=f"m{membership.pk}", instance=membership)
     if form.is_valid():
         try:
-            services.membership_change(membership=form.instance, role=form.cleaned_data["role"],
+            city_services.membership_change(membership=form.instance, role=form.cleaned_data["role"],
                                        city=form.cleaned_data["city"], user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
@@ -415,7 +416,7 @@ def membership_change(request, membership_id):
 @require_POST
 def membership_remove(request, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id)
-    services.membership_remove(membership=membership, user=request.user)
+    city_services.membership_remove(membership=membership, user=request.user)
     messages.success(request, _("Role removed."))
     return redirect("dashboard:person", membership.user_id)
 
@@ -435,7 +436,7 @@ def person_activate(request, user_id):
 def _person_set_active(request, user_id, *, active):
     person = selectors.person(user_id)
     try:
-        services.person_set_active(person=person, active=active, user=request.user)
+        account_services.person_set_active(person=person, active=active, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -451,29 +452,10 @@ def invite(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_send(invited_by=request.user, **form.cleaned_data)
+            invitation, _token = account_services.invitation_send(invited_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("email", error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("dashboard:people")
     return render(request, "dashboard/invite.html", {"form": form})
-
-
-def invitation_accept(request, token):
-    """Public: the invitee has no account yet. The token is the only key."""
-    try:
-        invitation = services.invitation_for_token(token)
-    except services.InvitationInvalid:
-        return render(request, "dashboard/invitation_invalid.html", status=410)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_accept(token=token, password=form.cleaned_data["password1"],
-                                       first_name=form.cleaned_data["first_name"],
-                                       last_name=form.cleaned_data["last_name"])
-        except services.InvitationInvalid:
-            return render(request, "dashboard/invitation_invalid.html", status=410)
-        messages.success(request, _("Your account is ready. Log in with your email address and new password."))
-        return redirect("login")
-    return render(request, "dashboard/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from testing.services import SmtpServer, _database_url, _redis_url, free_port
 from conftest import service_required
+from testing.services import SmtpServer, _database_url, _redis_url, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from testing.services import wait_for
 from reports.models import Evidence, ProgressReport
+from testing.services import wait_for
 
 from .conftest import log_in
 

@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from testing.services import wait_for
 from reports import services
 from reports.models import ProgressReport
+from testing.services import wait_for
 
 from .conftest import log_in
 

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ConsentRequest, Decision
+from .models import ConsentRequest, Decision, Initiative
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "action_point", "proposing_city", "state"]
+    list_filter = ["plan", "state", "proposing_city"]
+    # The consent workflow (initiatives.services) owns these; editing them here would bypass it.
+    readonly_fields = ["state", "version", "decided_at"]
+    list_select_related = ["plan", "action_point__focus_area", "proposing_city"]
+    filter_horizontal = ["involved_cities"]
 
 
 @admin.register(ConsentRequest)

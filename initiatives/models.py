@@ -1,11 +1,91 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from actions.models import Initiative
+from actions.models import ActionPlan, ActionPoint
+from baltmet.links import link
 from cities.models import City
+
+
+class InitiativeState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for answers")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Initiative(models.Model):
+    """A project or initiative under an action point (or network-wide), approved by the cities involved.
+
+    The consent of each city, with the costs it agreed to, is a ConsentRequest; the state here is the
+    outcome (initiatives.services keeps the two in step).
+    """
+
+    State = InitiativeState
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="initiatives",
+                             verbose_name=_("plan"))
+    action_point = models.ForeignKey(
+        ActionPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="initiatives",
+        verbose_name=_("action point"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    proposing_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="proposed_initiatives", verbose_name=_("proposing city"),
+    )
+    involved_cities = models.ManyToManyField(
+        City, related_name="involved_initiatives", verbose_name=_("involved cities"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=InitiativeState.choices,
+                             default=InitiativeState.PROPOSED)
+    # When it was approved, declined or withdrawn.
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Bumped on every change of scope or costs: an answer given to an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords(m2m_fields=[involved_cities])
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=InitiativeState.values), name="initiative_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="initiative_end_not_before_start",
+                violation_error_message=_("An initiative cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state=InitiativeState.PROPOSED) | Q(decided_at__isnull=False),
+                name="initiative_decided_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "decided_at"], name="initiative_state_decided_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return link("initiatives:detail", self.pk)
+
+    @property
+    def is_network_wide(self):
+        """Not under an action point: every member city has to agree."""
+        return self.action_point_id is None
+
 
 CURRENCIES = [
     ("EUR", "EUR"), ("SEK", "SEK"), ("NOK", "NOK"), ("DKK", "DKK"), ("PLN", "PLN"), ("RUB", "RUB"),

@@ -6,10 +6,10 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from actions.models import ActionPoint, Initiative, InitiativeState
+from actions.models import ActionPoint
 from cities.models import City
 
-from .models import Answer, ConsentRequest, Decision
+from .models import Answer, ConsentRequest, Decision, Initiative, InitiativeState
 
 
 def _id(obj):

@@ -19,13 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
+from actions.models import ActionPlan, ActionPoint
 from cities.models import City, Role
 from cities.roles import roles_of
 from notifications.services import email_queue
 
-from .models import Answer, ConsentRequest, Decision, DecisionKind
-
+from .models import Answer, ConsentRequest, Decision, DecisionKind, Initiative, InitiativeState
 
 CENTS = Decimal("0.01")
 

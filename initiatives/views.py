@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actions.models import ActionPlan, ActionPoint, Initiative, InitiativeState
+from actions.models import ActionPlan, ActionPoint
 from baltmet.params import id_param, parse_id
 from cities.access import member_required, network_roles
 from cities.models import City
@@ -12,8 +12,7 @@ from cities.roles import roles_of
 
 from . import selectors, services
 from .forms import AnswerForm, InitiativeForm, WithdrawForm
-from .models import Answer
-
+from .models import Answer, Initiative, InitiativeState
 
 
 def _member_cities():

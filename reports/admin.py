@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ProgressReport, ReportingPeriod
+from .models import Evidence, ProgressReport, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
@@ -16,3 +16,11 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     list_filter = ["period__plan", "period", "state", "delivery_status", "city"]
     list_select_related = ["action_point__focus_area", "city", "period"]
     raw_id_fields = ["action_point", "submitted_by", "reviewed_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "report", "content_type", "size", "added_by", "added_at"]
+    list_select_related = ["report__action_point__focus_area", "report__city", "report__period", "added_by"]
+    raw_id_fields = ["report", "added_by"]
+    search_fields = ["title", "url", "file"]

@@ -14,7 +14,6 @@ from . import workflow
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
 
 
-
 @dataclass
 class WorkspaceRow:
     point: ActionPoint

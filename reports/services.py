@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import ActionPoint
 from baltmet.db import lock_for_share
+from cities.access import require_secretariat
 from cities.models import City, Role
 from cities.roles import roles_of
 from notifications.services import email_queue
@@ -254,3 +255,30 @@ def evidence_remove(*, evidence: Evidence, user) -> bool:
     row._history_user = user
     row.delete()
     return True
+
+
+# Periods (the Secretariat) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_save(*, period: ReportingPeriod, user) -> ReportingPeriod:
+    """Create or change a period (label, dates, due date); the caller's form has validated it."""
+    require_secretariat(user)
+    period.full_clean()
+    period._history_user = user
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_set_closed(*, period: ReportingPeriod, closed: bool, user) -> ReportingPeriod:
+    """Close a period (its reports can no longer change) or open it again. The row lock makes two at
+    once one change, and waits for the saves of its reports in flight (they lock it for share)."""
+    require_secretariat(user)
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed != closed:
+        period.is_closed = closed
+        period._history_user = user
+        period._change_reason = "Period closed" if closed else "Period reopened"
+        period.save(update_fields=["is_closed"])
+    return period

@@ -10,16 +10,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from baltmet.celery import app as celery_app
 from baltmet.settings import caches_for
-from testing.services import SmtpServer, _database_url, free_port, wait_for
 from conftest import service_required
 from notifications.models import OutboxMessage
+from testing.services import SmtpServer, _database_url, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

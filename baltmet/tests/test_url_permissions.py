@@ -124,16 +124,16 @@ def test_every_url_has_an_entry():
 def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secretariat, riga_report, settings, tmp_path):
     """One object of each kind, owned by Riga (alice's city), for building every URL."""
     settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.services import invitation_send
     from cities.models import Role
-    from cities.services import membership_grant
+    from cities.services import membership_grant, membership_remove
     from cities.tests.factories import UserFactory
-    from dashboard.services import invitation_send, membership_remove
     from digests.services import preferences_token
     from indicators.models import Indicator
     from initiatives.tests.factories import propose
     from reports import services as report_services
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     evidence = report_services.evidence_add(report=riga_report, user=alice, content_type="application/pdf",
                                             upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"))

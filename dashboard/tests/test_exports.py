@@ -1,5 +1,6 @@
 import csv
 import io
+
 import openpyxl
 from django.urls import reverse
 from pypdf import PdfReader

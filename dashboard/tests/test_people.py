@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Invitation
 from cities.models import Membership, Role
-from dashboard.models import Invitation
 from notifications.models import OutboxMessage
 
 from .data import submitted

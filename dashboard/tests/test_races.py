@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from testing.races import logged_in, post, race
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory
 from reports.models import ReportingPeriod
+from testing.races import logged_in, post, race
 
 ROUNDS = 10
 

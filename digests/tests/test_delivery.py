@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from testing.services import wait_for
 from digests import services, tasks
 from digests.models import Frequency
 from notifications import tasks as outbox_tasks
 from notifications.models import OutboxMessage
 from notifications.services import outbox_due_ids, outbox_send
+from testing.services import wait_for
 
 from .helpers import mayors_with_points
 

@@ -295,7 +295,7 @@ def test_the_deliveries_page_lists_what_each_reminder_said(reminder_setup, alice
 
 
 def test_approved_initiatives_of_the_city_are_in_the_digest(network, plan, cities):
-    from actions.models import Initiative, InitiativeState
+    from initiatives.models import Initiative, InitiativeState
 
     riga = cities["riga"]
     mayor = network[riga][0]

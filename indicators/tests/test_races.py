@@ -4,11 +4,11 @@ on PostgreSQL: one value is kept, the other person is told, and nobody gets an e
 import pytest
 from django.urls import reverse
 
-from testing.races import logged_in, post, race
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory
 from indicators.models import Indicator, IndicatorValue
+from testing.races import logged_in, post, race
 
 ROUNDS = 10
 

@@ -4,11 +4,10 @@ each outcome settle once, whatever the timing. Many rounds, real threads with th
 import pytest
 from django.urls import reverse
 
-from actions.models import InitiativeState
-from testing.races import logged_in, post, race
-from initiatives.models import Answer, ConsentRequest, Decision
+from initiatives.models import Answer, ConsentRequest, Decision, InitiativeState
 from initiatives.services import InitiativeError, initiative_answer, initiative_withdraw
 from notifications.models import OutboxMessage
+from testing.races import logged_in, post, race
 
 from .factories import propose
 

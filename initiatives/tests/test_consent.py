@@ -7,12 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from actions.models import InitiativeState
 from cities.models import City
 from initiatives import selectors
-from initiatives.models import Answer, ConsentRequest, Decision
+from initiatives.models import Answer, ConsentRequest, Decision, InitiativeState
 from initiatives.services import (
-    CostLine, InitiativeConflict, InitiativeError, initiative_answer, initiative_change, initiative_remind,
+    CostLine,
+    InitiativeConflict,
+    InitiativeError,
+    initiative_answer,
+    initiative_change,
+    initiative_remind,
     initiative_withdraw,
 )
 from notifications.models import OutboxMessage

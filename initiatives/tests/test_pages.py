@@ -6,10 +6,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.models import Initiative, InitiativeState
 from cities.tests.factories import UserFactory
 from initiatives import selectors
-from initiatives.models import Answer, ConsentRequest
+from initiatives.models import Answer, ConsentRequest, Initiative, InitiativeState
 from notifications.models import OutboxMessage
 
 from .factories import propose

@@ -72,9 +72,8 @@ def test_an_approved_report_is_seen_across_the_network_but_not_by_accounts_witho
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cities.models import Role
-    from cities.services import membership_grant
+    from cities.services import membership_grant, membership_remove
     from cities.tests.factories import UserFactory
-    from dashboard.services import membership_remove
     from reports import services
 
     settings.MEDIA_ROOT = tmp_path

@@ -7,12 +7,12 @@ exactly one of them wins, the other is told, and the report has one history row 
 import pytest
 from django.urls import reverse
 
-from testing.races import logged_in, post, race
 from cities.models import Role
 from cities.services import membership_grant
 from cities.tests.factories import UserFactory
 from notifications.models import OutboxMessage
 from reports.models import ProgressReport, WorkflowState
+from testing.races import logged_in, post, race
 
 from .conftest import form_data
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.load_data import LoadDataRefused, load_data_generate
+from demo.load_data import LoadDataRefused, load_data_generate
 
 
 class Command(BaseCommand):

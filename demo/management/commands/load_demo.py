@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import DemoRefused, demo_load
+from demo.network import DemoRefused, demo_load
 
 
 class Command(BaseCommand):

@@ -16,9 +16,8 @@ from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from actions.plan_text import decode_plan, parse_plan
 from cities.models import ChairTerm, Role
 from cities.services import member_cities_ensure, membership_grant
-from initiatives.demo import demo_load as initiatives_demo_load
-
-from .models import ProgressReport, ReportingPeriod, WorkflowState
+from demo.initiatives import demo_load as initiatives_demo_load
+from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "actions" / "data" / "baltmet-action-plan-2011-2012.txt"
 DEMO_REASON = "Demo data"

@@ -30,11 +30,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, Initiative, InitiativeState
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from cities.models import ChairTerm, Membership, Role
 from cities.services import member_cities_ensure
-
-from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
+from initiatives.models import Initiative, InitiativeState
+from reports.models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
 
 BATCH = 2000
 REASON = "Load data"

@@ -1,7 +1,6 @@
-from actions.models import Initiative, InitiativeState
+from demo.network import demo_load
 from indicators.models import Indicator, IndicatorValue
-from initiatives.models import ConsentRequest
-from reports.demo import demo_load
+from initiatives.models import ConsentRequest, Initiative, InitiativeState
 
 
 def test_the_demo_has_initiatives_in_each_state_of_consent_and_indicators(db, settings):

@@ -1,15 +1,15 @@
-"""Demo initiatives and indicators, loaded by reports.demo.demo_load. Idempotent: an initiative or
+"""Demo initiatives and indicators, loaded by demo.network.demo_load. Idempotent: an initiative or
 indicator that exists by name is left alone. Initiatives go through the services, so their consent
 requests, decisions and emails are what real use would produce."""
 
 from datetime import date
 from decimal import Decimal
 
-from actions.models import ActionPoint, Initiative
+from actions.models import ActionPoint
 from cities.models import City
 from indicators.models import Indicator, IndicatorValue
-
-from .services import CostLine, initiative_answer, initiative_propose
+from initiatives.models import Initiative
+from initiatives.services import CostLine, initiative_answer, initiative_propose
 
 DEMO_SOURCE = "Demo data (invented figures)"
 

@@ -9,10 +9,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Max
 
-from actions.models import ActionPlan, ActionPoint, FocusArea, Initiative
+from actions.models import ActionPlan, ActionPoint, FocusArea
 from cities.models import City, Membership
+from demo.load_data import LoadDataRefused, Sizes, load_data_generate
 from indicators.models import Indicator, IndicatorValue
-from reports.load_data import LoadDataRefused, Sizes, load_data_generate
+from initiatives.models import Initiative
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 
 TODAY = date(2026, 11, 25)
