@@ -21,6 +21,7 @@ from baltmet.params import parse_id
 from cities.models import City
 from cities.roles import roles_of
 
+from . import permissions
 from .models import Indicator, IndicatorValue
 
 CSV_COLUMNS = ("city", "year", "value", "source")
@@ -49,15 +50,10 @@ class ValueRefused(Exception):
     pass
 
 
-def can_enter_for(user, city_id: int) -> bool:
-    roles = roles_of(user)
-    return roles.is_secretariat or roles.delegate_city_id == city_id
-
-
 @transaction.atomic
 def indicator_save(*, user, indicator: Indicator) -> Indicator:
     """Save a new or changed definition (the form has validated it); the Secretariat only."""
-    if not roles_of(user).is_secretariat:
+    if not permissions.can_define(roles_of(user)):
         raise PermissionDenied(_("Only the Secretariat defines indicators."))
     indicator._history_user = user
     indicator.save()
@@ -118,7 +114,7 @@ def _save_value(*, indicator, city, year, value, source, user) -> IndicatorValue
 @transaction.atomic
 def indicator_value_set(*, indicator: Indicator, city: City, year: int, value: Decimal, source: str,
                         user) -> IndicatorValue:
-    if not can_enter_for(user, city.pk):
+    if not permissions.can_enter_for(roles_of(user), city.pk):
         raise PermissionDenied(_("You can enter values for your own city only."))
     if not _check_year(indicator, year):
         raise ValueRefused(_("This indicator is collected for %(first)s–%(last)s.")
@@ -147,7 +143,7 @@ def _city_lookup() -> dict[str, City]:
 def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[IndicatorValue]:
     """Check every row of a city,year,value,source file; write them all, or refuse the file whole."""
     roles = roles_of(user)
-    if not (roles.is_secretariat or roles.delegate_city_id):
+    if not permissions.can_enter(roles):
         raise PermissionDenied(_("Only delegates and the Secretariat enter values."))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRefused([RowError(0, "", (_("The file is larger than 1 MB."),))])
@@ -183,7 +179,7 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
             city = cities.get(cell["city"].casefold())
             if city is None:
                 reasons.append(_("unknown city “%(city)s”") % {"city": cell["city"]})
-            elif not roles.is_secretariat and city.pk != roles.delegate_city_id:
+            elif not permissions.can_enter_for(roles, city.pk):
                 reasons.append(_("%(city)s is not your city") % {"city": city})
             year = parse_id(cell["year"])
             if year is None or not _check_year(indicator, year):

@@ -5,18 +5,16 @@ from django.utils.translation import gettext as _
 
 from cities.access import member_required, network_roles
 from cities.models import City
-from cities.roles import roles_of
 
-from . import charts, selectors, services
+from . import charts, permissions, selectors, services
 from .forms import IndicatorForm, UploadForm, ValueForm, YearForm
 from .models import IndicatorValue
 
 
 def _entering_roles(request):
-    roles = roles_of(request.user)
-    if not (roles.is_secretariat or roles.delegate_city_id):
+    if not permissions.can_enter(request.roles):
         raise PermissionDenied
-    return roles
+    return request.roles
 
 
 @member_required
@@ -33,7 +31,7 @@ def indicator_list(request):
 
 @member_required
 def indicator_edit(request, indicator_id=None):
-    if not roles_of(request.user).is_secretariat:
+    if not permissions.can_define(request.roles):
         raise PermissionDenied
     indicator = selectors.indicator_get(indicator_id) if indicator_id else None
     form = IndicatorForm(request.POST or None, instance=indicator)
@@ -59,7 +57,7 @@ def benchmark(request, indicator_id):
         "indicator": indicator, "data": data, "chart": chart,
         "year_form": chosen if chosen is not None and not chosen.is_valid() else YearForm(
             initial={"year": data.year}, indicator=indicator),
-        "can_enter": roles.is_secretariat or roles.delegate_city_id,
+        "can_enter": permissions.can_enter(roles),
     })
 
 

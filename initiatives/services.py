@@ -24,6 +24,7 @@ from cities.models import City, Role
 from cities.roles import roles_of
 from notifications.services import email_queue
 
+from . import permissions
 from .models import Answer, ConsentRequest, Decision, DecisionKind, Initiative, InitiativeState
 
 CENTS = Decimal("0.01")
@@ -145,7 +146,7 @@ def _tell_outcome(initiative, consents):
 
 
 def _proposing_delegate(initiative: Initiative, user):
-    if roles_of(user).delegate_city_id != initiative.proposing_city_id:
+    if not permissions.is_proposer(roles_of(user), initiative):
         raise PermissionDenied(_("Only a delegate of the proposing city can do this."))
 
 
@@ -185,8 +186,9 @@ def _sync_consents(initiative, costs: list[CostLine], *, user, now) -> tuple[lis
 def initiative_propose(*, user, plan: ActionPlan, action_point: ActionPoint | None, title: str,
                        description: str = "", start: date | None = None, end: date | None = None,
                        costs: list[CostLine]) -> Initiative:
-    city_id = roles_of(user).delegate_city_id
-    if city_id is None:
+    roles = roles_of(user)
+    city_id = roles.delegate_city_id
+    if not permissions.can_propose(roles):
         raise PermissionDenied(_("Only a city's delegate can propose an initiative."))
     _check_terms(plan=plan, action_point=action_point, proposing_city_id=city_id, start=start, end=end, costs=costs)
     now = timezone.now()
@@ -302,7 +304,7 @@ def initiative_change(*, initiative: Initiative, user, version: int, title: str,
 @transaction.atomic
 def initiative_remind(*, initiative: Initiative, user) -> list[City]:
     """Email the delegates of every city that has not answered yet."""
-    if not roles_of(user).is_secretariat:
+    if not roles_of(user).is_secretariat:  # permissions.can_remind, before the state is known under the lock
         raise PermissionDenied(_("Only the Secretariat sends reminders."))
     initiative = _lock(initiative)
     if initiative.state != InitiativeState.PROPOSED:

@@ -8,9 +8,8 @@ from actions.models import ActionPlan, ActionPoint
 from baltmet.params import id_param, parse_id
 from cities.access import member_required, network_roles
 from cities.models import City
-from cities.roles import roles_of
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import AnswerForm, InitiativeForm, WithdrawForm
 from .models import Answer, Initiative, InitiativeState
 
@@ -19,24 +18,19 @@ def _member_cities():
     return list(City.objects.filter(left__isnull=True).order_by("name"))
 
 
-def _can_change(roles, initiative):
-    return (roles.delegate_city_id == initiative.proposing_city_id
-            and initiative.state in (InitiativeState.PROPOSED, InitiativeState.APPROVED))
-
-
 @member_required
 def initiative_list(request):
     roles = network_roles(request)
     state = request.GET.get("state") if request.GET.get("state") in InitiativeState.values else None
     return render(request, "initiatives/list.html", {
         "initiatives": selectors.initiative_overview(state=state), "state": state, "states": InitiativeState.choices,
-        "can_propose": roles.is_delegate,
+        "can_propose": permissions.can_propose(roles),
     })
 
 
 @member_required
 def overview(request):
-    if not roles_of(request.user).is_secretariat:
+    if not permissions.can_see_overview(request.roles):
         raise PermissionDenied
     return render(request, "initiatives/overview.html", {
         "initiatives": selectors.initiative_overview(state=InitiativeState.PROPOSED),
@@ -49,24 +43,23 @@ def initiative_detail(request, initiative_id):
     initiative = selectors.initiative_detail(initiative_id)
     consents = list(initiative.consents.all())
     mine = next((c for c in consents if c.city_id == roles.delegate_city_id), None)
-    can_answer = (mine is not None and mine.answer == Answer.PENDING and initiative.state == InitiativeState.PROPOSED)
+    can_answer = permissions.can_answer(roles, initiative, mine)
     return render(request, "initiatives/detail.html", {
         "initiative": initiative, "consents": consents, "involved": [c for c in consents if c.involved],
         "answered": sum(c.answer != Answer.PENDING for c in consents),
         "mine": mine, "can_answer": can_answer,
         "answer_form": AnswerForm(initial={"version": initiative.version}) if can_answer else None,
-        "can_change": _can_change(roles, initiative),
-        "can_withdraw": roles.delegate_city_id == initiative.proposing_city_id
-        and initiative.state == InitiativeState.PROPOSED,
-        "can_remind": roles.is_secretariat and initiative.state == InitiativeState.PROPOSED,
+        "can_change": permissions.can_change(roles, initiative),
+        "can_withdraw": permissions.can_withdraw(roles, initiative),
+        "can_remind": permissions.can_remind(roles, initiative),
         "decisions": list(initiative.decisions.all()),
     })
 
 
 @member_required
 def initiative_propose(request):
-    roles = roles_of(request.user)
-    if not roles.is_delegate:
+    roles = request.roles
+    if not permissions.can_propose(roles):
         raise PermissionDenied
     plan = ActionPlan.objects.current()
     if plan is None:
@@ -97,7 +90,7 @@ def initiative_propose(request):
 def initiative_edit(request, initiative_id):
     roles = network_roles(request)
     initiative = selectors.initiative_detail(initiative_id)
-    if not _can_change(roles, initiative):
+    if not permissions.can_change(roles, initiative):
         raise PermissionDenied
     consents = {c.city_id: c for c in initiative.consents.all()}
     cities = _member_cities()
@@ -131,7 +124,7 @@ def initiative_edit(request, initiative_id):
 
 @member_required
 def initiative_answer(request, initiative_id):
-    roles = roles_of(request.user)
+    roles = request.roles
     initiative = selectors.initiative_detail(initiative_id)
     mine = next((c for c in initiative.consents.all() if c.city_id == roles.delegate_city_id), None)
     if mine is None:
@@ -156,7 +149,7 @@ def initiative_answer(request, initiative_id):
 @require_POST
 def initiative_withdraw(request, initiative_id):
     initiative = get_object_or_404(Initiative, pk=initiative_id)
-    if roles_of(request.user).delegate_city_id != initiative.proposing_city_id:
+    if not permissions.is_proposer(request.roles, initiative):
         raise PermissionDenied
     form = WithdrawForm(request.POST)
     form.is_valid()
@@ -173,7 +166,7 @@ def initiative_withdraw(request, initiative_id):
 @member_required
 @require_POST
 def initiative_remind(request, initiative_id):
-    if not roles_of(request.user).is_secretariat:
+    if not request.roles.is_secretariat:
         raise PermissionDenied
     initiative = get_object_or_404(Initiative, pk=initiative_id)
     try:
