@@ -1,7 +1,8 @@
-"""The whole digest run: the digests app's fan-out for N recipients, sent by a real Celery worker through
-Redis to a local SMTP sink; wall time from the fan-out until the sink has every message.
+"""The whole digest run: the digests app's fan-out for N recipients (building every digest and writing it
+into the outbox), sent by a real Celery worker (two processes) through Redis to a local SMTP sink; wall
+time from the fan-out until the sink has every message.
 
-Run by bench/run as `python -m bench.digest_run --recipients 200 --out FILE` with DATABASE_URL, REDIS_URL
+Run by bench/run as `python -m bench.digest_run --recipients 1000 --out FILE` with DATABASE_URL, REDIS_URL
 and EMAIL_URL (smtp://127.0.0.1:PORT) set; it starts the sink in this process and the worker as a child.
 """
 
@@ -69,7 +70,7 @@ def wait_for_worker(app, timeout=60):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--recipients", type=int, default=200)
+    parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--out", required=True)
     parser.add_argument("--timeout", type=float, default=180)
     parser.add_argument("--concurrency", type=int, default=2)
@@ -77,7 +78,7 @@ def main():
     result = {"recipients": options.recipients}
     try:
         from digests import services as digest_services
-        from digests.models import DeliveryStatus, DigestDelivery
+        from notifications.models import OutboxMessage
         fan_out = digest_services.digests_fan_out
     except (ImportError, AttributeError) as error:
         result.update(available=False, reason=f"digests fan-out not available: {error}")
@@ -93,7 +94,7 @@ def main():
     controller = Controller(sink, hostname=email.hostname, port=email.port)
     controller.start()
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-    DigestDelivery.objects.all().delete()  # a rerun on the same bench database starts clean
+    OutboxMessage.objects.filter(kind="digest").delete()  # a rerun on the same bench database starts clean
     subscribe_exactly(options.recipients)
     planned = len(digest_services.digests_plan())
     result["planned"] = planned
@@ -111,12 +112,12 @@ def main():
                           error="the Celery worker did not answer within 60 s (see var/bench/worker.log)")
             return
         started = time.perf_counter()
-        fan_out()  # queues one send task per delivery after its transaction commits
+        fan_out()  # writes every digest into the outbox and queues one send task each after the commit
         queued = time.perf_counter()
         deadline = started + options.timeout
         sent = 0
         while time.perf_counter() < deadline:
-            sent = DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count()
+            sent = OutboxMessage.objects.filter(kind="digest", status="sent").count()
             if sink.count >= planned and sent >= planned:
                 break
             time.sleep(0.05)
@@ -124,10 +125,10 @@ def main():
         result.update(
             available=True, wall_s=round(wall, 2), fan_out_s=round(queued - started, 2),
             received=sink.count, sent=sent,
-            failed=DigestDelivery.objects.filter(status=DeliveryStatus.FAILED).count(),
+            failed=OutboxMessage.objects.filter(kind="digest", status="failed").count(),
             messages_per_s=round(sink.count / wall, 1) if wall else None,
             complete=sink.count >= planned and sent >= planned,
-            worker_concurrency=options.concurrency,
+            worker_processes=options.concurrency,
         )
     finally:
         os.killpg(worker.pid, signal.SIGTERM)

@@ -1,19 +1,27 @@
-"""The served portal under load: gunicorn with 2 workers on 127.0.0.1 and wrk (16 connections, bounded
-time) against the dashboard and the workspace, each with a logged-in session cookie.
+"""The served portal under load as people use it: gunicorn (2 workers) on 127.0.0.1; at least eight people
+of different roles, each with their own session, reading the dashboard, the review queue and their
+workspaces (16 connections, each pausing between pages as a person reading would), while a writer saves
+and submits reports through the same server five times a second.
 
-Run by bench/run as `python -m bench.load --out FILE` with the environment of the database to serve.
+Two wrk processes share the 16 connections: one for the dashboard (its p95 is a budget), one for the
+queue and the workspaces. Run by bench/run as `python -m bench.load --out FILE` with the environment of
+the database to serve.
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -27,9 +35,14 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.pages import context  # noqa: E402
+from cities.models import Membership, Role  # noqa: E402
+from reports import workflow  # noqa: E402
+from reports.models import ProgressReport  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+THINK_MS = (100, 400)
+WRITES_PER_SECOND = 5
 
 
 def session_cookie(user) -> str:
@@ -45,21 +58,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def get(url, cookie):
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30) as response:
-            response.read()
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def wait_for(port, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,11 +69,39 @@ def wait_for(port, timeout=30):
     return False
 
 
-def run_wrk(url, cookie, *, seconds, connections) -> dict:
+def people() -> dict:
+    """The readers: two Secretariat members and the Chair on the dashboard; a Secretariat member on the
+    queue; delegates, Mayors and an observer of three cities on their workspaces."""
+    def first(role, **filters):
+        return [m.user for m in Membership.objects.filter(role=role, user__is_active=True, **filters)
+                .select_related("user", "city").order_by("user_id")]
+
+    secretariat, chairs = first(Role.SECRETARIAT), first(Role.CHAIR)
+    dashboard = secretariat[:2] + chairs[:1]
+    others = [("queue", reverse("dashboard:queue"), secretariat[-1])]
+    for role in (Role.DELEGATE, Role.MAYOR, Role.OBSERVER):
+        seen = set()
+        for membership in Membership.objects.filter(role=role, user__is_active=True).select_related(
+                "user", "city").order_by("city__name", "user_id"):
+            if membership.city_id in seen or len(seen) >= (3 if role == Role.DELEGATE else 2):
+                continue
+            seen.add(membership.city_id)
+            others.append((f"{role} workspace", reverse("reports:workspace", args=[membership.city.slug]),
+                           membership.user))
+    return {"dashboard": [("dashboard", reverse("dashboard:home"), person) for person in dashboard],
+            "others": others}
+
+
+def requests_file(name, entries) -> Path:
+    path = WORK / f"load-{name}.txt"
+    path.write_text("".join(f"{url}\t{session_cookie(person)}\n" for _label, url, person in entries))
+    return path
+
+
+def run_wrk(base, file: Path, *, seconds, connections, think=THINK_MS) -> dict:
     completed = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-         "-s", str(ROOT / "bench/wrk_report.lua"),
-         "-H", f"Cookie: {cookie}", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
+         str(ROOT / "bench/wrk_people.lua"), base, "--", str(file), str(think[0]), str(think[1])],
         capture_output=True, text=True, timeout=seconds + 60,
     )
     line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("JSON ")), None)
@@ -91,45 +117,143 @@ def run_wrk(url, cookie, *, seconds, connections) -> dict:
     }
 
 
+class Writer(threading.Thread):
+    """A delegate at work, five times a second: opens one of their city's open reports, saves it (and
+    every fifth time submits it), through the server like a browser (session, CSRF token, the form's
+    version). Any answer but the redirect after a save counts as an error."""
+
+    def __init__(self, base, reports, stop):
+        super().__init__(daemon=True)
+        self.base, self.reports, self.stop = base, reports, stop
+        self.done = self.errors = 0
+        self.details = []
+
+    def _opener(self, person):
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+        name, value = session_cookie(person).split("=", 1)
+        jar.set_cookie(http.cookiejar.Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True,
+                                             False, None, False, None, None, {}))
+        return opener
+
+    def write(self, opener, report_id, submit):
+        url = f"{self.base}/reports/{report_id}/"
+        with opener.open(url, timeout=30) as response:
+            page = response.read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        version = re.search(r'name="version" value="(\d+)"', page)
+        if not (token and version):
+            raise RuntimeError(f"report {report_id} is no longer editable")
+        data = urllib.parse.urlencode({
+            "csrfmiddlewaretoken": token.group(1), "version": version.group(1), "delivery_status": "on_track",
+            "summary": f"Progress written under load at {time.time():.3f}.", "next_steps": "More.",
+            "action": "submit" if submit else "save",
+        }).encode()
+        request = urllib.request.Request(url, data=data, headers={"Referer": url})
+        try:
+            opener.open(request, timeout=30).close()
+        except urllib.error.HTTPError as error:
+            if error.code != 302:
+                raise RuntimeError(f"the save answered {error.code}") from None
+
+    def run(self):
+        openers = {}
+        queue = list(self.reports)
+        began, n = time.monotonic(), 0
+        while not self.stop.is_set() and queue:
+            report_id, person = queue[n % len(queue)]
+            opener = openers.setdefault(person.pk, self._opener(person))
+            submit = n % WRITES_PER_SECOND == WRITES_PER_SECOND - 1
+            try:
+                self.write(opener, report_id, submit)
+                self.done += 1
+                if submit:
+                    queue.remove((report_id, person))
+            except Exception as error:  # counted, and shown with the figures
+                self.errors += 1
+                self.details.append(str(error)[:200])
+            n += 1
+            time.sleep(max(0.0, began + n / WRITES_PER_SECOND - time.monotonic()))
+        self.elapsed = time.monotonic() - began
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def open_reports(limit=400):
+    """Reports the writer can save: drafts and returned reports in open periods, with their city's delegate."""
+    delegates = {m.city_id: m.user for m in Membership.objects.filter(role=Role.DELEGATE, user__is_active=True)
+                 .select_related("user").order_by("-user_id")}
+    found = []
+    for report_id, city_id in (ProgressReport.objects.filter(state__in=workflow.EDITABLE, period__is_closed=False,
+                                                             city_id__in=list(delegates))
+                               .order_by("-period__start", "pk").values_list("pk", "city_id")[:limit]):
+        found.append((report_id, delegates[city_id]))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--seconds", type=int, default=25, help="Per target; both together stay within 60 s.")
+    parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
     result = {"workers": options.workers, "connections": options.connections, "seconds": options.seconds,
-              "targets": []}
+              "think_ms": list(THINK_MS), "targets": []}
     if shutil.which("wrk") is None:
         result.update(available=False, reason="wrk is not installed")
         Path(options.out).write_text(json.dumps(result, indent=2))
         return
-    ctx = context()
-    targets = [
-        ("dashboard", reverse("dashboard:home"), ctx.people["secretariat"]),
-        ("delegate workspace", reverse("reports:workspace", args=[ctx.city.slug]), ctx.people["delegate"]),
-    ]
+    readers = people()
+    everyone = readers["dashboard"] + readers["others"]
+    result["people"] = len({person.pk for _label, _url, person in everyone})
+    result["roles"] = sorted({label for label, _url, _person in everyone})
+    files = {"dashboard": requests_file("dashboard", readers["dashboard"]),
+             "queue and workspaces": requests_file("others", readers["others"])}
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "baltmet.wsgi:application", "--workers", str(options.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "baltmet.settings"}, start_new_session=True,
-        stderr=open(ROOT / "var/bench/gunicorn.log", "w"),
+        stderr=open(WORK / "gunicorn.log", "w"),
     )
     try:
         if not wait_for(port):
             result.update(available=False, reason="gunicorn did not start (see var/bench/gunicorn.log)")
             return
         result["available"] = True
-        for name, path, user in targets:
-            url, cookie = f"http://127.0.0.1:{port}{path}", session_cookie(user)
-            statuses = {get(url, cookie) for _ in range(4 * options.workers)}  # warm both workers
-            entry = {"name": name, "path": path, "who": user.username, "warmup_statuses": sorted(statuses)}
-            if statuses != {200}:
-                entry["error"] = f"the page answered {sorted(statuses)} before the load, not 200"
-            else:
-                entry.update(run_wrk(url, cookie, seconds=options.seconds, connections=options.connections))
-            result["targets"].append(entry)
+        for name, file in files.items():  # warm both workers on every page
+            run_wrk(base, file, seconds=2, connections=4, think=(0, 0))
+        stop = threading.Event()
+        writer = Writer(base, open_reports(), stop)
+        half = options.connections // 2
+        outcomes = {}
+
+        def load(name, connections):
+            outcomes[name] = run_wrk(base, files[name], seconds=options.seconds, connections=connections)
+
+        threads = [threading.Thread(target=load, args=("dashboard", half)),
+                   threading.Thread(target=load, args=("queue and workspaces", options.connections - half))]
+        writer.start()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stop.set()
+        writer.join(timeout=30)
+        result["targets"] = [{"name": name, **figures} for name, figures in outcomes.items()]
+        result["writer"] = {"writes": writer.done, "errors": writer.errors,
+                            "rate": round(writer.done / writer.elapsed, 1) if writer.elapsed else 0,
+                            "error_detail": writer.details[:5]}
+        result["errors"] = sum(t.get("errors", 1) for t in result["targets"]) + writer.errors
+        # For information: how many pages a second the two workers serve with nobody pausing.
+        result["saturation"] = [{"name": "dashboard", **run_wrk(base, files["dashboard"], seconds=10,
+                                                                connections=options.connections, think=(0, 0))}]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -1,4 +1,5 @@
-"""Each main page's SQL query count and server time, through Django's test client, in one database.
+"""Each main page's SQL query count and server time, built from the database (the portal caches no
+page), through Django's test client.
 
 Run by bench/run as `python -m bench.pages --db 1=baltmet_bench_1 --db 10=baltmet_bench_10 --out FILE` with
 DJANGO_SETTINGS_MODULE=bench.settings and DATABASE_URL pointing at the first of those databases.
@@ -25,7 +26,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -51,11 +51,13 @@ class Entry:
 
 
 def _digest_kwargs(ctx):
-    from digests.services import period_key
+    from digests.rendering import DigestFor
+    from digests.services import period_key, preferences_url
 
     until = timezone.now()
-    return {"recipient": ctx.people["mayor"], "frequency": "monthly", "since": until - timedelta(days=31),
-            "until": until, "key": period_key(frequency="monthly", when=until)}
+    item = DigestFor(recipient=ctx.people["mayor"], frequency="monthly", period_key=period_key(frequency="monthly"),
+                     since=until - timedelta(days=31), until=until)
+    return {"items": [item], "preferences_url": preferences_url}
 
 
 PAGES = [
@@ -67,7 +69,8 @@ PAGES = [
     Entry("review queue", "secretariat", url="dashboard:queue"),
     Entry("benchmarking page", "secretariat", url="indicators:benchmark", args=lambda ctx: [ctx.indicator.pk]),
     Entry("CSV export", "secretariat", url="dashboard:export_csv"),
-    Entry("digest build, one recipient", "mayor", call="digests.services:digest_render", kwargs=_digest_kwargs),
+    Entry("XLSX export", "secretariat", url="dashboard:export_xlsx", budget=False),
+    Entry("digest build, one recipient", "mayor", call="digests.rendering:render_digests", kwargs=_digest_kwargs),
 ]
 
 
@@ -133,20 +136,15 @@ def _resolve(entry: Entry, ctx: Context):
         return None, f"nothing to show: {error}"
     client = Client()
     client.force_login(ctx.people[entry.who])
-    return (lambda: client.get(url).status_code), url
 
+    def work():
+        response = client.get(url)
+        if response.streaming:  # an export: the time is the whole file's
+            for _chunk in response.streaming_content:
+                pass
+        return response.status_code
 
-def _data_changed():
-    """Start cold, as after a change to the data: move the portal's data version (every page kept for a
-    person is built afresh) and empty the benchmark's own cache (the dashboard's shared fragments, the
-    sessions). False in a checkout without a data version."""
-    try:
-        import freshness
-    except ImportError:
-        return False
-    freshness.changed()
-    cache.clear()
-    return True
+    return work, url
 
 
 def use_database(name: str):
@@ -175,14 +173,9 @@ def measure_all(databases: dict, *, rounds: int, warmup: int) -> dict:
                 try:
                     for _ in range(warmup):
                         work()
-                    with CaptureQueriesContext(connection) as kept:
-                        work()
-                    # The queries budget is for the page built from the database, not for the copy
-                    # kept in the cache: counted on the first request after a change to the data.
-                    _data_changed()
                     with CaptureQueriesContext(connection) as queries:
                         status = work()
-                    result.update(status=status, queries=len(queries), queries_kept=len(kept))
+                    result.update(status=status, queries=len(queries))
                 except Exception as error:  # shown in the table rather than aborting the benchmark
                     result.update(status=f"error: {type(error).__name__}: {error}")
                     work = None
@@ -202,35 +195,41 @@ def measure_all(databases: dict, *, rounds: int, warmup: int) -> dict:
                 begin = time.perf_counter()
                 work()
                 samples.append((time.perf_counter() - begin) * 1000)
-    # Then the same pages on the first request after a change to the data (nothing kept in the cache):
-    # what the first person to look after a change waits; reported beside the budgets, not in them.
-    built = {scale: [[] for _ in prepared[scale]["rows"]] for scale in prepared}
-    for round_number in range(max(rounds // 2, 1)):
-        for scale in (order if round_number % 2 == 0 else order[::-1]):
-            use_database(databases[scale])
-            for index, (entry, _result, work, _samples) in enumerate(prepared[scale]["rows"]):
-                if work is None or not entry.budget or not _data_changed():
-                    continue
-                gc.collect()
-                begin = time.perf_counter()
-                work()
-                built[scale][index].append((time.perf_counter() - begin) * 1000)
     out = {}
     for scale, item in prepared.items():
         pages = []
-        for index, (_entry, result, _work, samples) in enumerate(item["rows"]):
+        for _entry, result, _work, samples in item["rows"]:
             if samples:
                 result.update(
                     n=len(samples), median_ms=round(statistics.median(samples), 3),
                     p95_ms=round(_percentile(samples, 0.95), 3), min_ms=round(min(samples), 3),
                 )
-            if built[scale][index]:
-                result.update(built_median_ms=round(statistics.median(built[scale][index]), 3),
-                              built_p95_ms=round(_percentile(built[scale][index], 0.95), 3))
             pages.append(result)
         out[scale] = {"scale": scale, "database": databases[scale], "data": item["data"], "pages": pages,
-                      "people": item["people"]}
+                      "people": item["people"], "export_memory": export_memory()}
     return out
+
+
+def export_memory() -> dict:
+    """Peak Python memory while an export is written: the current plan's reports, and every report of
+    every plan (at scale 10 some 30 times as many). A streamed export peaks alike for both."""
+    import tracemalloc
+
+    from dashboard import exports
+    from dashboard.selectors import reports_filtered
+
+    plan = ActionPlan.objects.current()
+    result = {}
+    for label, reports in (("current plan", reports_filtered(plan=plan)), ("all plans", reports_filtered())):
+        count = reports.count()
+        for kind, write in (("csv", exports.reports_csv), ("xlsx", exports.reports_xlsx)):
+            gc.collect()
+            tracemalloc.start()
+            size = sum(len(chunk) for chunk in write(reports))
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            result[f"{kind}, {label}"] = {"reports": count, "bytes": size, "peak_kib": round(peak / 1024)}
+    return result
 
 
 def data_sizes() -> dict:

@@ -44,27 +44,53 @@ def report_rows(reports):
         )]
 
 
-def reports_csv(reports) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralise(name) for name in columns()])
+class _Line:
+    """A file-like object that hands back what csv.writer writes to it, so each row is yielded on."""
+
+    def write(self, text):
+        return text
+
+
+def _csv_cell(cell):
+    return cell.isoformat(sep=" ", timespec="minutes") if hasattr(cell, "isoformat") else cell
+
+
+def reports_csv(reports):
+    """The CSV file, row by row (streamed: memory stays the same whatever the number of reports). It
+    starts with a byte order mark so that Excel reads it as UTF-8."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow([neutralise(name) for name in columns()])
     for row in report_rows(reports):
-        writer.writerow([cell.isoformat(sep=" ", timespec="minutes") if hasattr(cell, "isoformat") else cell
-                         for cell in row])
-    return out.getvalue()
+        yield writer.writerow([_csv_cell(cell) for cell in row])
 
 
-def reports_xlsx(reports) -> bytes:
+# Column widths (in characters) for the XLSX sheet, in the order of columns().
+XLSX_WIDTHS = [28, 14, 28, 10, 50, 14, 16, 14, 14, 60, 40, 20, 17, 20, 17, 40]
+
+
+def reports_xlsx(reports, chunk_size: int = 64 * 1024):
+    """The XLSX file, in chunks: written row by row (openpyxl's write-only mode) to a temporary file,
+    then read back, so memory stays the same whatever the number of reports. The header row is frozen
+    and filterable; long texts get wide columns."""
+    import tempfile
+
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Reports")[:31])
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(XLSX_WIDTHS))}{reports.count() + 1}"
     sheet.append([neutralise(name) for name in columns()])
     for row in report_rows(reports):
         sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    with tempfile.TemporaryFile() as out:
+        workbook.save(out)
+        out.seek(0)
+        while chunk := out.read(chunk_size):
+            yield chunk
 
 
 # The PDF's built-in Helvetica has no Latvian, Lithuanian, Polish or Cyrillic letters. DejaVu Sans has

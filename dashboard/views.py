@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -104,8 +104,8 @@ def _filename(plan, extension):
 @secretariat_required(chair_may_view=True)
 def export_csv(request):
     filters = ReportFilterForm(request.GET).filters()
-    response = HttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),
-                            content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(exports.reports_csv(selectors.reports_filtered(**filters)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, _filename(filters["plan"], "csv"))
     return response
 
@@ -113,7 +113,7 @@ def export_csv(request):
 @secretariat_required(chair_may_view=True)
 def export_xlsx(request):
     filters = ReportFilterForm(request.GET).filters()
-    response = HttpResponse(
+    response = StreamingHttpResponse(
         exports.reports_xlsx(selectors.reports_filtered(**filters)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -70,7 +70,10 @@ def test_the_csv_holds_exactly_the_filtered_rows(plan, cities, assigned, secreta
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming  # row by row, whatever the number of reports
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # Excel reads the file as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == columns()
     expected = ProgressReport.objects.filter(period=periods[1], city=cities["riga"])
     assert len(rows) - 1 == expected.count() > 0
@@ -87,8 +90,11 @@ def test_the_xlsx_holds_exactly_the_filtered_rows_and_neutralises_formulas(plan,
         summary="=1+1", next_steps="@SUM(A1)", review_comment="-2")
     response = client_for(secretariat).get(reverse("dashboard:export_xlsx"), _export_filters(periods, cities))
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:P{len(rows)}"
+    assert sheet.column_dimensions["J"].width == 60  # the summary has room
     assert list(rows[0]) == columns()
     assert len(rows) - 1 == ProgressReport.objects.filter(period=periods[1], city=cities["riga"]).count() > 0
     for row in rows[1:]:
