@@ -1,7 +1,8 @@
 """Beat's schedule, in one place. It lives in the database (django-celery-beat), so the Secretariat can
 change a time or switch a task off in the admin (Periodic tasks); after every `migrate`, `ensure()`
-creates what is missing here and removes tasks that no longer exist. To stop one, disable it: a
-deleted one comes back at the next deploy."""
+creates the entries missing by name and deletes the tasks of RETIRED_TASKS. An entry that exists is
+left as it is (its time, its time zone): to stop one, disable it — a deleted or renamed one comes back
+at the next deploy."""
 
 from django.conf import settings
 

@@ -206,7 +206,7 @@ CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task not acknowledged within the visibility timeout is handed to another worker, so every
-    # task and retry countdown stays far below it (digests cap theirs at 10 minutes).
+    # task and retry countdown stays far below it (the outbox caps its retries at 10 minutes).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
         "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),

@@ -33,9 +33,11 @@ class DigestFor:
 
 
 def _group(item: DigestFor) -> tuple:
-    person = item.recipient
-    return (tuple(sorted(roles_of(person).city_ids)), item.since, item.until, item.frequency, item.period_key,
-            person.language, person.time_zone)
+    """What a digest depends on: everything that decides what the person may see (their roles, not just
+    their cities: a Chair who is also a Mayor sees more than the city's other Mayors), the window, the
+    rhythm, the language and the time zone."""
+    person, roles = item.recipient, roles_of(item.recipient)
+    return (roles, item.since, item.until, item.frequency, item.period_key, person.language, person.time_zone)
 
 
 def render_digests(items: list[DigestFor], *, preferences_url) -> list[RenderedEmail]:

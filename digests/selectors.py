@@ -187,8 +187,8 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         .order_by("focus_area__number", "sequence")
     )
     for point in points:
-        # As at the window's end: a change made after it (while a retry waits, say) belongs to the
-        # next digest, which starts there, and must not be told twice.
+        # As at the window's end: a change made after it (while the run writes the digests, say)
+        # belongs to the next digest, which starts there, and must not be told twice.
         if point.status_until is not None:
             point.status, point.coordinator_summary = point.status_until, point.summary_until or ""
     taking_part = ActionPoint.objects.filter(focus_area__plan=plan).taking_part()

@@ -13,6 +13,7 @@ or 30 days overdue and that they were not yet reminded of at that stage; the Sec
 but not twice within an hour. Both write ReminderItems (what was reminded, to whom) with the message.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +40,8 @@ from reports.models import ReportingPeriod
 from . import selectors
 from .models import DigestSubscription, Frequency, ReminderItem, ReminderStage
 from .rendering import DigestFor, render_digests
+
+logger = logging.getLogger(__name__)
 
 PREFERENCES_SALT = "digests.preferences"
 REQUESTED_QUIET = timedelta(hours=1)
@@ -154,7 +158,8 @@ def digests_fan_out(*, now: datetime | None = None, only_email: str | None = Non
         since, until = last_ends.get(user.pk) or default_since(frequency=frequency, until=now), now
         copy = 0
         if first is not None:  # resent on purpose: the same window as the first copy
-            copy = OutboxMessage.objects.filter(key__startswith=digest_key(period=key, recipient_id=user.pk)).count()
+            first_key = digest_key(period=key, recipient_id=user.pk)
+            copy = OutboxMessage.objects.filter(Q(key=first_key) | Q(key__startswith=f"{first_key}:copy")).count()
             since, until = first.window_start or since, first.window_end or until
         items.append(DigestFor(recipient=user, frequency=frequency, period_key=key, since=since, until=until))
         keys.append(digest_key(period=key, recipient_id=user.pk, copy=copy))
@@ -168,10 +173,19 @@ def digests_fan_out(*, now: datetime | None = None, only_email: str | None = Non
 
 
 def digests_send_now(*, user) -> int:
-    """The Secretariat's button: the current period's digests for everybody due, queued after commit."""
+    """The Secretariat's button: the current period's digests for everybody due who has not had one. The
+    run goes to a worker (building a thousand digests takes a few seconds); with the broker unreachable
+    it runs here. Returns how many people are due."""
+    from .tasks import fan_out_digests
+
     if not may_manage(roles_of(user)):
         raise PermissionDenied(_("Only the Secretariat sends digests."))
-    return sum(1 for p in digests_fan_out() if p.message.status == OutboxMessage.Status.PENDING)
+    try:
+        fan_out_digests.delay()
+    except Exception:  # the broker is unreachable: build them now; the outbox's sweep sends them
+        logger.warning("Could not queue the digest run; running it in the request", exc_info=True)
+        digests_fan_out()
+    return len(digests_plan())
 
 
 def next_digest_preview(*, recipient, until: datetime | None = None):

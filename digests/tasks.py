@@ -12,7 +12,7 @@ FAN_OUT = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": Tr
 
 @shared_task(**FAN_OUT)
 def fan_out_digests() -> int:
-    return len(services.digests_fan_out())
+    return sum(planned.created for planned in services.digests_fan_out())
 
 
 @shared_task(**FAN_OUT)

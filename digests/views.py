@@ -58,8 +58,9 @@ def preview_html(request, user_id):
 @require_POST
 @secretariat_required
 def send_now(request):
-    queued = services.digests_send_now(user=request.user)
-    messages.success(request, _("%(count)s digests of the current period are queued for sending.") % {"count": queued})
+    due = services.digests_send_now(user=request.user)
+    messages.success(request, _("The current period's digests are on their way to the %(count)s people due who have "
+                                "not had theirs; they appear below as they are written.") % {"count": due})
     return redirect("digests:deliveries")
 
 

@@ -113,7 +113,8 @@ def _is_bad_address(error: Exception) -> bool:
 
 
 def _email(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to], headers=message.headers,
+    headers = {"Message-ID": message_id(message.key), **message.headers}  # (messages from before the keys)
+    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to], headers=headers,
                                    connection=get_connection(fail_silently=False))
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -37,3 +37,26 @@ def test_a_mayors_digest_holds_nothing_the_mayor_gets_403_for(plan, cities, secr
     refused = {link for link in links if browser.get(link).status_code == 403}
     assert refused == set()
     assert browser.get(f"/reports/{visible.pk}/").status_code == 200
+
+
+def test_a_chair_who_is_also_a_mayor_shares_no_digest_with_the_citys_other_mayor(plan, cities, secretariat):
+    from cities.models import Role
+    from cities.services import membership_grant
+    from cities.tests.factories import UserFactory
+    from notifications.models import OutboxMessage
+
+    network = mayors_with_points(plan)
+    riga, tallinn = cities["riga"], cities["tallinn"]
+    mayor, point = network[riga]
+    point.partner_cities.add(tallinn)
+    periods = due_periods(plan)
+    chair = UserFactory(username="aaa-chair")  # built first, whatever the order
+    membership_grant(user=chair, role=Role.MAYOR, city=riga)
+    membership_grant(user=chair, role=Role.CHAIR)
+    ProgressReport.objects.create(action_point=point, city=tallinn, period=periods["Now"], summary="Tallinn draft")
+
+    services.digests_fan_out(queue=False)
+
+    chairs, mayors = (OutboxMessage.objects.get(recipient=person).body_text for person in (chair, mayor))
+    assert f"Tallinn · {periods['Now']}: Draft" in chairs  # the Chair sees every report
+    assert f"Tallinn · {periods['Now']}" not in mayors
