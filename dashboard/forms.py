@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import INVITABLE_ROLES, Invitation
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, current_plan_of
 from baltmet.params import parse_id
+from baltmet.widgets import FastSelect
 from cities.models import City, Membership
 from reports.models import ReportingPeriod, WorkflowState
 
@@ -69,13 +70,16 @@ class ReportFilterForm(forms.Form):
     Each drop-down's options are loaded once, when first needed, and kept on the form (`plans`,
     `periods` of the chosen plan, `focus_areas`, `cities`) so that the views can reuse them."""
 
-    plan = LoadedModelChoiceField(ActionPlan, label=_("Plan"), required=False, empty_label=_("Current plan"))
-    period = LoadedModelChoiceField(ReportingPeriod, label=_("Reporting period"), required=False)
-    focus_area = LoadedModelChoiceField(FocusArea, label=_("Focus area"), required=False, empty_label=_("All"))
-    city = LoadedModelChoiceField(City, label=_("City"), required=False, empty_label=_("All"))
+    plan = LoadedModelChoiceField(ActionPlan, label=_("Plan"), required=False, empty_label=_("Current plan"),
+                                  widget=FastSelect)
+    period = LoadedModelChoiceField(ReportingPeriod, label=_("Reporting period"), required=False, widget=FastSelect)
+    focus_area = LoadedModelChoiceField(FocusArea, label=_("Focus area"), required=False, empty_label=_("All"),
+                                        widget=FastSelect)
+    city = LoadedModelChoiceField(City, label=_("City"), required=False, empty_label=_("All"), widget=FastSelect)
     delivery_status = forms.ChoiceField(choices=ANY + list(DeliveryStatus.choices), label=_("Delivery status"),
-                                        required=False)
-    state = forms.ChoiceField(choices=ANY + list(WorkflowState.choices), label=_("Workflow state"), required=False)
+                                        required=False, widget=FastSelect)
+    state = forms.ChoiceField(choices=ANY + list(WorkflowState.choices), label=_("Workflow state"), required=False,
+                              widget=FastSelect)
 
     def __init__(self, data, *, period_empty_label=_("All"), fields=None):
         super().__init__(data)
@@ -215,8 +219,10 @@ class MembershipForm(forms.ModelForm):
 
 class PeopleFilterForm(forms.Form):
     never_logged_in = forms.BooleanField(label=_("Only people who have never logged in"), required=False)
-    city = forms.ModelChoiceField(City.objects.order_by("name"), label=_("City"), required=False, empty_label=_("All"))
+    city = forms.ModelChoiceField(City.objects.order_by("name"), label=_("City"), required=False, empty_label=_("All"),
+                                  widget=FastSelect)
     role = forms.ChoiceField(choices=ANY + list(Membership._meta.get_field("role").choices), label=_("Role"),
+                             widget=FastSelect,
                              required=False)
 
 

@@ -5,13 +5,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Prefetch, Q
-from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from baltmet.links import link
 from cities.models import City, Membership, Role
 from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
@@ -20,12 +20,13 @@ COUNTED_STATUSES = (DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliverySta
 STALE_AFTER_PERIODS = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    city: City
+    """One city's latest status on one point; `period_label` when it is from an earlier period."""
+
     status: str | None = None
-    status_label: str = ""
     period_label: str = ""
+    earlier_period: bool = False
     is_coordinator: bool = False
     is_partner: bool = False
 
@@ -36,6 +37,10 @@ class Row:
     cells: list
     last_reported: object = None
     is_stale: bool = False
+    # What the matrix shows of the point, worked out once here rather than by the template per row.
+    number: str = ""
+    url: str = ""
+    short_text: str = ""
 
 
 @dataclass
@@ -95,26 +100,29 @@ def plan_periods(plan: ActionPlan):
     return list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
 
 
-def assigned_pairs(points) -> set[tuple[int, int]]:
-    """(point id, city id) for every city taking part in a point (partners prefetched)."""
+def assigned_pairs(points, taking_part=None) -> set[tuple[int, int]]:
+    """(point id, city id) for every city taking part in a point (from `taking_part`, the points'
+    ActionPoint.objects.taking_part(), when the caller has it; else their prefetched partners)."""
+    if taking_part is not None:
+        return {(point.pk, city_id) for point in points for city_id in taking_part.get(point.pk, ())}
     return {(point.pk, city_id) for point in points for city_id in point.taking_part_ids()}
 
 
-def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, *, with_period_id=False) -> dict:
-    """{(point id, city id): (delivery status, period label)} from each city's latest reported
-    report on each point, in `period` or before it; with `with_period_id`, (status, label, period id)."""
-    reports = ProgressReport.objects.filter(period__plan=plan, state__in=workflow.REPORTED)
-    if period is not None:
-        reports = reports.filter(period__start__lte=period.start)
-    reports = reports.annotate(
-        rank=Window(RowNumber(), partition_by=[F("action_point_id"), F("city_id")], order_by=F("period__start").desc())
-    ).filter(rank=1)
-    return {
-        (point_id, city_id): ((status, label, period_id) if with_period_id else (status, label))
-        for point_id, city_id, status, label, period_id in reports.values_list(
-            "action_point_id", "city_id", "delivery_status", "period__label", "period_id"
-        )
-    }
+def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, periods) -> dict:
+    """{(point id, city id): (delivery status, period label, period id)} from each city's latest
+    reported report on each point, in `period` or before it. `periods`: the plan's, in order.
+
+    A plan has a handful of periods and a few thousand reports at most: reading them in the order of
+    their periods and keeping the last is cheaper than asking the database to rank them."""
+    order = {p.pk: index for index, p in enumerate(periods)}
+    labels = {p.pk: p.label for p in periods}
+    up_to = [p.pk for p in periods if period is None or p.start <= period.start]
+    rows = (ProgressReport.objects.filter(period_id__in=up_to, state__in=workflow.REPORTED).order_by()
+            .values_list("action_point_id", "city_id", "delivery_status", "period_id"))
+    latest = {}
+    for point_id, city_id, status, period_id in sorted(rows, key=lambda row: order[row[3]]):
+        latest[(point_id, city_id)] = (status, labels[period_id], period_id)
+    return latest
 
 
 def reported_pairs(period: ReportingPeriod) -> set[tuple[int, int]]:
@@ -124,8 +132,8 @@ def reported_pairs(period: ReportingPeriod) -> set[tuple[int, int]]:
     )
 
 
-def missing_reports(points, cities, period: ReportingPeriod | None, today=None, *, reported=None
-                    ) -> list[MissingForCity]:
+def missing_reports(points, cities, period: ReportingPeriod | None, today=None, *, reported=None,
+                    taking_part=None) -> list[MissingForCity]:
     """Per city, the assigned points with no submitted or approved report for the period
     (`reported`: the period's reported_pairs when the caller has them already)."""
     if period is None:
@@ -136,7 +144,7 @@ def missing_reports(points, cities, period: ReportingPeriod | None, today=None, 
     by_city = {city.pk: city for city in cities}
     missing = defaultdict(list)
     for point in points:
-        for point_id, city_id in sorted(assigned_pairs([point])):
+        for point_id, city_id in sorted(assigned_pairs([point], taking_part)):
             if city_id in by_city and (point_id, city_id) not in reported:
                 missing[city_id].append(point)
     overdue = period.due_date < today
@@ -198,32 +206,39 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
               periods=None, all_cities=None) -> dict:
     """Everything the dashboard shows. `periods` (the plan's, in order) and `all_cities` (every city by
     name) may be passed when the caller has loaded them already, e.g. for the filter form."""
-    points = plan_points(plan, focus_area)
+    points = list(
+        ActionPoint.objects.filter(focus_area__plan=plan, **({"focus_area": focus_area} if focus_area else {}))
+        .select_related("focus_area").only("pk", "sequence", "text", "coordinating_city_id", "focus_area__number",
+                                           "focus_area__title", "focus_area__plan_id")
+        .order_by("focus_area__number", "sequence")
+    )
+    taking_part = ActionPoint.objects.filter(pk__in=[point.pk for point in points]).taking_part()
     cities = member_cities(city, all_cities)
     periods = plan_periods(plan) if periods is None else list(periods)
-    latest = latest_statuses(plan, period, with_period_id=True)
+    latest = latest_statuses(plan, period, periods)
     last_reported, fresh = freshness(plan, periods, period)
     counts = reported_counts(plan)
-    labels = dict(DeliveryStatus.choices)
+    current_label = period.label if period is not None else None
 
     areas = {}
     for point in points:
         block = areas.get(point.focus_area_id)
         if block is None:
             block = areas[point.focus_area_id] = AreaBlock(area=point.focus_area, counts=Counter())
-        partners = {c.pk for c in point.partner_cities.all()}
+        partners = taking_part[point.pk] - {point.coordinating_city_id}
         cells = []
         for member in cities:
             status, label, _period_id = latest.get((point.pk, member.pk), (None, "", None))
             cells.append(Cell(
-                city=member, status=status, status_label=labels.get(status, ""), period_label=label,
+                status=status, period_label=label, earlier_period=bool(label) and label != current_label,
                 is_coordinator=member.pk == point.coordinating_city_id, is_partner=member.pk in partners,
             ))
             if status:
                 block.counts[status] += 1
         block.rows.append(Row(
             point=point, cells=cells, last_reported=last_reported.get(point.pk),
-            is_stale=fresh is not None and point.pk not in fresh,
+            is_stale=fresh is not None and point.pk not in fresh, number=point.number,
+            url=link("actions:action_point", point.pk), short_text=Truncator(point.text).words(12),
         ))
 
     shares, reported = [], set()
@@ -231,7 +246,7 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         # A (point, city) has a reported report in `period` exactly when its latest reported report up
         # to `period` is in `period` (one report per point, city and period): no query of its own.
         reported = {pair for pair, (_s, _l, period_id) in latest.items() if period_id == period.pk}
-        assigned = assigned_pairs(points)
+        assigned = assigned_pairs(points, taking_part)
         expected, submitted = Counter(c for _p, c in assigned), Counter(c for _p, c in reported & assigned)
         shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk])
                   for member in cities]
@@ -243,7 +258,7 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         "shares": shares,
         "history": status_history(plan, periods, counts),
         "stale_count": sum(1 for block in areas.values() for row in block.rows if row.is_stale),
-        "missing": missing_reports(points, cities, period, reported=reported),
+        "missing": missing_reports(points, cities, period, reported=reported, taking_part=taking_part),
         "queue_count": sum(row["n"] for row in counts if row["state"] == WorkflowState.SUBMITTED),
     }
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from baltmet.widgets import FastSelect
 from notifications.models import Kind, OutboxMessage
 
 from .models import Frequency
@@ -17,10 +18,12 @@ class RecipientForm(forms.Form):
     recipient = forms.ModelChoiceField(
         label=_("Recipient"),
         queryset=get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username"),
+        widget=FastSelect,
     )
 
 
 class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any"))] + OutboxMessage.Status.choices)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + Kind.choices)
+                               choices=[("", _("Any"))] + OutboxMessage.Status.choices, widget=FastSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + Kind.choices,
+                             widget=FastSelect)
