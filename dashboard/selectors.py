@@ -267,9 +267,8 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
 
 
 def reports_filtered(*, plan=None, period=None, focus_area=None, city=None, delivery_status="", state=""):
-    reports = ProgressReport.objects.select_related(
-        "action_point__focus_area__plan", "city", "period", "submitted_by", "reviewed_by"
-    )
+    """The filtered reports in the plan's order; lists add `listed()`, exports read their own columns."""
+    reports = ProgressReport.objects.all()
     if plan is not None:
         reports = reports.filter(period__plan=plan)
     if period is not None:
@@ -287,10 +286,19 @@ def reports_filtered(*, plan=None, period=None, focus_area=None, city=None, deli
     )
 
 
+def listed(reports):
+    """What a list of reports shows (the queue, the reports page): only those columns, in one join."""
+    return reports.select_related("action_point__focus_area", "city", "period", "submitted_by").only(
+        "pk", "state", "delivery_status", "submitted_at", "action_point__sequence", "action_point__text",
+        "action_point__focus_area__number", "city__name", "period__label", "submitted_by__username",
+        "submitted_by__first_name", "submitted_by__last_name",
+    )
+
+
 def review_queue(**filters):
     """Submitted reports, the longest waiting first."""
     filters["state"] = WorkflowState.SUBMITTED
-    return reports_filtered(**filters).order_by("submitted_at", "pk")
+    return listed(reports_filtered(**filters).order_by("submitted_at", "pk"))
 
 
 def report_for_review(report_id: int) -> ProgressReport:

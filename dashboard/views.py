@@ -90,7 +90,7 @@ def queue(request):
 def report_list(request):
     form = ReportFilterForm(request.GET)
     filters = form.filters()
-    page = _page(request, selectors.reports_filtered(**filters))
+    page = _page(request, selectors.listed(selectors.reports_filtered(**filters)))
     return render(request, "dashboard/reports.html", {
         "form": form, "plan": filters["plan"], "page": page, "query": _query_without_page(request),
     })

@@ -7,7 +7,9 @@ and language and reused; it depends on nothing else."""
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -47,3 +49,38 @@ def status_badge(status):
 def state_badge(state):
     """A report's workflow state ("submitted") as a badge; "missing" for no report."""
     return _state(state or "", get_language())
+
+
+# The main navigation: (url name, label, who sees it). Drawn once per kind of person and language.
+NAV = [
+    ("dashboard:home", "Dashboard", "network"),
+    ("dashboard:queue", "Review queue", "secretariat"),
+    ("reports:home", "My city", "city"),
+    ("actions:home", "Action plan", "everyone"),
+    ("initiatives:list", "Initiatives", "everyone"),
+    ("indicators:list", "Indicators", "everyone"),
+    ("digests:deliveries", "Digests", "secretariat"),
+    ("dashboard:people", "People", "secretariat"),
+    ("admin:index", "Admin", "secretariat"),
+]
+@lru_cache(maxsize=64)
+def _nav(kinds: frozenset, language: str, prefix: str):
+    labels = {"Dashboard": _("Dashboard"), "Review queue": _("Review queue"), "My city": _("My city"),
+              "Action plan": _("Action plan"), "Initiatives": _("Initiatives"), "Indicators": _("Indicators"),
+              "Digests": _("Digests"), "People": _("People"), "Admin": _("Admin")}
+    items = [f'<li><a href="{escape(reverse(name))}">{escape(labels[label])}</a></li>'
+             for name, label, who in NAV if who in kinds]
+    return mark_safe("".join(items))
+
+
+@register.simple_tag
+def main_nav(roles):
+    """The <li>s of the main navigation for a person of these roles (cities.roles.UserRoles)."""
+    kinds = {"everyone"}
+    if roles.sees_whole_network:
+        kinds.add("network")
+    if roles.is_secretariat:
+        kinds.add("secretariat")
+    if roles.city_ids:
+        kinds.add("city")
+    return _nav(frozenset(kinds), get_language(), get_script_prefix())
