@@ -49,7 +49,8 @@ def action_point_detail(request, point_id):
         period = ReportingPeriod.objects.current(plan)
         if period is not None:
             context["own_period"] = period
-            context["own_report"] = ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period).first()
+            context["own_report"] = (ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period)
+                                     .order_by().first())
             context["can_start"] = permissions.can_start_report(roles, point, period)
     context["approved_initiatives"] = approved_initiatives_for_point(point=point)
     return render(request, "actions/action_point_detail.html", context)

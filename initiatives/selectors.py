@@ -29,17 +29,17 @@ def pending_consents_for_city(*, city: City | int) -> list[ConsentRequest]:
     return list(
         ConsentRequest.objects.filter(city_id=_id(city), answer=Answer.PENDING,
                                       initiative__state=InitiativeState.PROPOSED)
-        .select_related("city", "initiative__action_point__focus_area", "initiative__proposing_city")
+        .select_related("initiative__action_point__focus_area", "initiative__proposing_city")
         .order_by("asked_at", "pk")
     )
 
 
 def approved_initiatives_for_point(*, point: ActionPoint | int) -> list[Initiative]:
     """Approved initiatives under an action point, each with its consents (and so its costs)."""
+    costs = ConsentRequest.objects.filter(expected_cost__isnull=False).select_related("city").order_by("city__name")
     return list(
-        _initiatives().filter(action_point_id=_id(point), state=InitiativeState.APPROVED)
-        .prefetch_related(Prefetch("consents", queryset=_consents().filter(expected_cost__isnull=False)))
-        .order_by("-decided_at", "pk")
+        Initiative.objects.filter(action_point_id=_id(point), state=InitiativeState.APPROVED)
+        .prefetch_related(Prefetch("consents", queryset=costs)).order_by("-decided_at", "pk")
     )
 
 

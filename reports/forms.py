@@ -2,6 +2,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from baltmet.widgets import FastSelect
+
 from .evidence_files import EvidenceFileError, check_evidence_file
 from .models import ProgressReport
 
@@ -27,6 +29,7 @@ class ReportForm(forms.ModelForm):
         model = ProgressReport
         fields = ["delivery_status", "summary", "next_steps"]
         widgets = {
+            "delivery_status": FastSelect,
             "summary": forms.Textarea(attrs={"rows": 8}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
         }

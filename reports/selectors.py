@@ -38,7 +38,8 @@ def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]
     """The city's action points in the period's plan with the city's report on each, overdue first."""
     points = (
         ActionPoint.objects.for_city(city).filter(focus_area__plan_id=period.plan_id)
-        .select_related("focus_area", "coordinating_city").order_by("focus_area__number", "sequence")
+        .select_related("focus_area").only("pk", "sequence", "text", "coordinating_city_id", "focus_area__number")
+        .order_by("focus_area__number", "sequence")
     )
     reports = {r.action_point_id: r for r in ProgressReport.objects.filter(city=city, period=period).order_by()}
     today = timezone.localdate()
@@ -59,14 +60,12 @@ def periods_of(plan: ActionPlan) -> list[ReportingPeriod]:
 
 
 def report_detail(report_id: int) -> ProgressReport:
+    """A report with what its page shows: its point and focus area, city, period, who submitted and
+    reviewed it, and its evidence."""
     return get_object_or_404(
         ProgressReport.objects.select_related(
-            "action_point__focus_area__plan", "action_point__coordinating_city", "city", "period",
-            "submitted_by", "reviewed_by",
-        ).prefetch_related(
-            "action_point__partner_cities",
-            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by")),
-        ),
+            "action_point__focus_area", "city", "period", "submitted_by", "reviewed_by",
+        ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("added_by"))),
         pk=report_id,
     )
 

@@ -18,7 +18,7 @@ from initiatives.selectors import pending_consents_for_city
 
 from . import permissions, selectors, services
 from .forms import ReportForm
-from .models import Evidence, ProgressReport, ReportingPeriod
+from .models import Evidence, ProgressReport, ReportingPeriod, current_period_of
 
 
 @login_required
@@ -61,7 +61,7 @@ def _chosen_period(request, plan, periods):
             if str(period.pk) == chosen:
                 return period
         raise Http404(_("No such reporting period in this plan."))
-    return ReportingPeriod.objects.current(plan) if periods else None
+    return current_period_of(periods)
 
 
 def _workspace_extras(city, roles):
@@ -82,7 +82,10 @@ def report_open(request, point_id, period_id):
     roles = roles_of(request.user)
     city_id = roles.delegate_city_id
     if city_id is not None:
-        existing = ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period).first()
+        existing = ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period).order_by().first()
+        if existing and request.method == "POST" and not _same_text(request.POST, existing):
+            # Started meanwhile (another tab, a colleague): keep theirs, and show this text beside it.
+            return _conflict_page(request, roles, existing, request.POST.get("action") == "submit")
         if existing:
             return redirect("reports:report", report_id=existing.pk)
     if not permissions.can_start_report(roles, point, period):
@@ -106,6 +109,12 @@ def report_open(request, point_id, period_id):
     return render(request, "reports/report_form.html", {
         "point": point, "period": period, "city": city, "form": form, "report": None,
     })
+
+
+def _same_text(data, report) -> bool:
+    """What was posted is what the report already says (the second click of a double click)."""
+    return all((data.get(field) or "").strip() == (getattr(report, field) or "").strip()
+               for field in services.CONTENT_FIELDS)
 
 
 def _saved_message(request, submitted):

@@ -68,3 +68,19 @@ def test_the_coordinators_update_is_version_checked_too(assigned, alice, client_
     assert "This action point changed since you opened it" in response.content.decode()
     point.refresh_from_db()
     assert point.coordinator_summary == "First."
+
+
+def test_writing_a_report_that_a_colleague_started_meanwhile_keeps_both_texts(assigned, periods, alice, client_for):
+    point, period = assigned["1.3"], periods["2011 H1"]
+    page = reverse("reports:open", args=[point.pk, period.pk])
+    form = client_for(alice).get(page)  # opened here, with no report yet…
+    assert form.status_code == 200
+    client_for(alice).post(page, form_data(summary="The colleague's text."))  # …started in another tab
+
+    response = client_for(alice).post(page, form_data(summary="My own text."))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "This report changed since you opened it" in text
+    assert "The colleague&#x27;s text." in text and "My own text." in text
+    assert ProgressReport.objects.get().summary == "The colleague's text."
