@@ -13,6 +13,10 @@ class City(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     joined = models.DateField(_("joined"), null=True, blank=True)
     left = models.DateField(_("left"), null=True, blank=True)
+    reports_internal = models.BooleanField(
+        _("keeps its reports internal"), default=False,
+        help_text=_("Its reports are never shown on the public pages or in the open data, even when published."),
+    )
 
     history = HistoricalRecords()
 

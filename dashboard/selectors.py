@@ -305,7 +305,7 @@ def report_for_review(report_id: int) -> ProgressReport:
     return get_object_or_404(
         ProgressReport.objects.select_related(
             "action_point__focus_area__plan", "action_point__coordinating_city", "action_point__continues",
-            "city", "period", "submitted_by", "reviewed_by",
+            "city", "period", "submitted_by", "reviewed_by", "published_by",
         ).prefetch_related("evidence"),
         pk=report_id,
     )

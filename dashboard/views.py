@@ -214,6 +214,44 @@ def return_report(request, report_id):
 
 @secretariat_required
 @require_POST
+def publish(request, report_id):
+    """Publish an approved report for the public, or take it back (published=0)."""
+    report = selectors.report_for_review(report_id)
+    published = request.POST.get("published", "1") != "0"
+    try:
+        changed = report_services.report_publish(report=report, user=request.user, published=published)
+    except report_services.ReportStateError as error:
+        messages.error(request, str(error))
+    else:
+        if not changed:
+            messages.info(request, _("Nothing changed: the report already was as you asked."))
+        elif published:
+            messages.success(request, _("Report %(report)s is published on the public pages.") % {"report": report})
+        else:
+            messages.success(request, _("Report %(report)s is no longer public.") % {"report": report})
+    return redirect("dashboard:review", report.pk)
+
+
+@secretariat_required
+@require_POST
+def period_publish(request, period_id):
+    """Publish every approved report of a period (of the cities that share theirs), or take them back."""
+    period = get_object_or_404(ReportingPeriod, pk=period_id)
+    published = request.POST.get("published", "1") != "0"
+    changed = report_services.period_publish(period=period, user=request.user, published=published)
+    if published:
+        messages.success(request, ngettext("%(count)s approved report of %(label)s is now public.",
+                                           "%(count)s approved reports of %(label)s are now public.", changed)
+                         % {"count": changed, "label": period.label})
+    else:
+        messages.success(request, ngettext("%(count)s report of %(label)s is no longer public.",
+                                           "%(count)s reports of %(label)s are no longer public.", changed)
+                         % {"count": changed, "label": period.label})
+    return redirect("dashboard:plan", period.plan_id)
+
+
+@secretariat_required
+@require_POST
 def remind(request):
     plan = get_object_or_404(ActionPlan, pk=id_param(request.POST, "plan", required=True))
     period = get_object_or_404(ReportingPeriod, pk=id_param(request.POST, "period", required=True), plan=plan)

@@ -14,6 +14,9 @@ class Indicator(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=5000)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown, with its values, on the public pages and in the open data."),
+    )
     unit = models.CharField(_("unit"), max_length=50, help_text=_("For example: %, EUR per inhabitant, patents."))
     higher_is_better = models.BooleanField(
         _("higher is better"), default=True, help_text=_("Untick when a lower value ranks first."),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
+    """The reasons the portal writes. Not the field's choices: a new kind needs no migration."""
+
     REPORT_SUBMITTED = "report_submitted", _("Report submitted")
     REPORT_RETURNED = "report_returned", _("Report returned")
     REPORT_APPROVED = "report_approved", _("Report approved")
@@ -35,7 +37,7 @@ class OutboxMessage(models.Model):
 
     key = models.CharField(_("key"), max_length=200, unique=True,
                            help_text=_("Why and to whom: the same key is never sent twice."))
-    kind = models.CharField(_("kind"), max_length=50, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=50)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_messages",
         verbose_name=_("recipient"),
@@ -73,3 +75,6 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to}"
+
+    def get_kind_display(self):
+        return Kind(self.kind).label if self.kind in Kind.values else self.kind

@@ -107,6 +107,12 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True, max_length=5000)
+    # Published for the public (the Secretariat's deliberate step, never automatic): see reports.permissions.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("published by"),
+    )
     # Bumped on every save; a form carries the version it was opened at so a stale save is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -138,8 +144,14 @@ class ProgressReport(models.Model):
                 name="report_approved_has_review_time",
                 violation_error_message=_("An approved report must say when it was reviewed."),
             ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(state=WorkflowState.APPROVED),
+                name="report_published_is_approved",
+                violation_error_message=_("Only an approved report can be published."),
+            ),
         ]
         indexes = [
+            models.Index(fields=["published_at"], condition=Q(published_at__isnull=False), name="report_published_idx"),
             models.Index(fields=["city", "period"]),
             models.Index(fields=["period", "state"]),
             models.Index(fields=["state", "submitted_at"]),

@@ -2,10 +2,12 @@
 exports and services ask.
 
 Each function takes the person's roles (cities.roles.roles_of) and the object, and answers yes or no.
-Seeing: a person without a role in the network sees nothing; the Secretariat and the Chair see every
-report; anybody else sees their own cities' reports and the approved reports of every city (they make
-up each action point's timeline). `visible_reports` is the same rule as a query filter, for lists and
-digests. Doing: the workflow's steps (reports/workflow.py) say who takes each.
+Seeing: the Secretariat and the Chair see every report; anybody else with a role sees their own
+cities' reports and the approved reports of every city (they make up each action point's timeline);
+the public (and an account without a role) sees published reports only — approved reports the
+Secretariat published, of cities that do not keep their reports internal. `visible_reports` is the
+same rule as a query filter, for lists, digests, exports and the API. Doing: the workflow's steps
+(reports/workflow.py) say who takes each.
 """
 
 from django.db.models import Q
@@ -26,8 +28,21 @@ def can_view_city(roles: UserRoles, city_id: int) -> bool:
     return roles.sees_whole_network or city_id in roles.city_ids
 
 
+def is_published(report: ProgressReport) -> bool:
+    """Shown to the public: approved, published by the Secretariat, its city not keeping reports internal."""
+    return (report.published_at is not None and report.state in workflow.PUBLIC_IN_NETWORK
+            and not report.city.reports_internal)
+
+
+def published_reports() -> Q:
+    """`is_published` as a filter on ProgressReport."""
+    return Q(published_at__isnull=False, state__in=workflow.PUBLIC_IN_NETWORK, city__reports_internal=False)
+
+
 def can_view_report(roles: UserRoles, report: ProgressReport) -> bool:
-    return roles.in_network and (report.state in workflow.PUBLIC_IN_NETWORK or can_view_city(roles, report.city_id))
+    if not roles.in_network:
+        return is_published(report)
+    return report.state in workflow.PUBLIC_IN_NETWORK or can_view_city(roles, report.city_id)
 
 
 def visible_reports(roles: UserRoles) -> Q:
@@ -35,8 +50,12 @@ def visible_reports(roles: UserRoles) -> Q:
     if roles.sees_whole_network:
         return Q()
     if not roles.in_network:
-        return Q(pk__in=[])
+        return published_reports()
     return Q(state__in=workflow.PUBLIC_IN_NETWORK) | Q(city_id__in=roles.city_ids)
+
+
+def can_publish(roles: UserRoles) -> bool:
+    return roles.is_secretariat
 
 
 def city_takes_part(point: ActionPoint, city_id: int) -> bool:

@@ -282,3 +282,47 @@ def period_set_closed(*, period: ReportingPeriod, closed: bool, user) -> Reporti
         period._change_reason = "Period closed" if closed else "Period reopened"
         period.save(update_fields=["is_closed"])
     return period
+
+
+# Publishing (the Secretariat) ------------------------------------------------------------------------------
+
+
+def _publishable(reports):
+    return reports.filter(state__in=workflow.PUBLIC_IN_NETWORK, city__reports_internal=False)
+
+
+@transaction.atomic
+def report_publish(*, report: ProgressReport, user, published: bool = True) -> bool:
+    """Publish an approved report for the public (or take it back). False when there was nothing to do:
+    already so, not approved, or its city keeps its reports internal."""
+    if not permissions.can_publish(roles_of(user)):
+        raise PermissionDenied(_("Only the Secretariat publishes reports."))
+    locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("city").get(pk=report.pk)
+    if published and (locked.state not in workflow.PUBLIC_IN_NETWORK or locked.city.reports_internal):
+        raise ReportStateError(_("Only an approved report of a city that shares its reports can be published."))
+    if (locked.published_at is not None) == published:
+        return False
+    locked.published_at, locked.published_by = (timezone.now(), user) if published else (None, None)
+    locked._history_user = user
+    locked._change_reason = "Published" if published else "Unpublished"
+    locked.save(update_fields=["published_at", "published_by"])
+    _show_on(report, locked)
+    return True
+
+
+@transaction.atomic
+def period_publish(*, period: ReportingPeriod, user, published: bool = True) -> int:
+    """Publish every approved report of the period (of the cities that share theirs), or take them all
+    back. Returns how many changed; each gets its history row."""
+    if not permissions.can_publish(roles_of(user)):
+        raise PermissionDenied(_("Only the Secretariat publishes reports."))
+    reports = _publishable(ProgressReport.objects.filter(period=period)).filter(
+        published_at__isnull=published).select_for_update(of=("self",)).order_by("pk")
+    now, changed = timezone.now(), 0
+    for report in reports:
+        report.published_at, report.published_by = (now, user) if published else (None, None)
+        report._history_user = user
+        report._change_reason = "Published with its period" if published else "Unpublished with its period"
+        report.save(update_fields=["published_at", "published_by"])
+        changed += 1
+    return changed

@@ -49,6 +49,8 @@ EXPECTED = {
     "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:progress_report": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:progress_report_pdf": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:period_publish": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:publish": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:queue": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:remind": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:reports": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
