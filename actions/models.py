@@ -128,8 +128,9 @@ class ActionPoint(models.Model):
     partner_cities = models.ManyToManyField(
         City, blank=True, related_name="partnered_action_points", verbose_name=_("partner cities"),
     )
+    # Set by the coordinating city (empty until it is); what pages show is reports.status.overall_status.
     status = models.CharField(
-        _("overall status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_STARTED,
+        _("overall status"), max_length=20, choices=DeliveryStatus.choices, null=True, blank=True, default=None,
     )
     coordinator_summary = models.TextField(_("coordinator's summary"), blank=True, max_length=2000)
     # Bumped on every change of status or summary, so that a stale form cannot overwrite a newer one.

@@ -149,7 +149,7 @@ def plan_start_successor(*, plan: ActionPlan, title: str, first_year: int, last_
         for point in area.action_points.order_by("sequence"):
             new_point = ActionPoint(
                 focus_area=new_area, sequence=point.sequence, text=point.text,
-                coordinating_city_id=point.coordinating_city_id, status=DeliveryStatus.NOT_STARTED,
+                coordinating_city_id=point.coordinating_city_id, status=None,
                 continues=point, demo_assignment=point.demo_assignment,
             )
             new_point._history_user = user

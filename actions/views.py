@@ -13,6 +13,7 @@ from initiatives.selectors import approved_initiatives_for_point
 from reports import permissions
 from reports import selectors as report_selectors
 from reports.models import ProgressReport, ReportingPeriod
+from reports.status import overall_statuses
 
 from . import selectors, services
 from .forms import CoordinatorUpdateForm
@@ -30,6 +31,9 @@ def current_plan(request):
 @member_required
 def plan_detail(request, plan_id):
     plan = selectors.plan_overview(plan_id)
+    points = [point for area in plan.focus_areas.all() for point in area.action_points.all()]
+    for point, overall in zip(points, overall_statuses(points).values(), strict=True):
+        point.overall = overall
     return render(request, "actions/plan_detail.html", {"plan": plan, "plans": ActionPlan.objects.all()})
 
 
@@ -39,7 +43,7 @@ def action_point_detail(request, point_id):
     roles = roles_of(request.user)
     plan = point.focus_area.plan
     context = {
-        "point": point, "plan": plan,
+        "point": point, "plan": plan, "overall": overall_statuses([point])[point.pk],
         "timeline": report_selectors.approved_timeline(point),
         "last_reported": report_selectors.last_reported(point),
         "can_update": permissions.can_update_action_point(roles, point),

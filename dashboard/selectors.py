@@ -15,6 +15,7 @@ from baltmet.links import link
 from cities.models import City, Membership, Role
 from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
+from reports.status import overall_statuses
 
 COUNTED_STATUSES = (DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED, DeliveryStatus.COMPLETED)
 STALE_AFTER_PERIODS = 2
@@ -340,13 +341,14 @@ def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict
             .select_related("city").order_by("city__name")
         ):
             reports[report.action_point_id].append(report)
+    overall = overall_statuses(points)
     areas = []
     for point in points:
         if not areas or areas[-1]["area"].pk != point.focus_area_id:
             areas.append({"area": point.focus_area, "points": []})
         point_reports = reports.get(point.pk, [])
         areas[-1]["points"].append({
-            "point": point,
+            "point": point, "overall": overall[point.pk],
             "reports": point_reports,
             "approved": [r for r in point_reports if r.state == WorkflowState.APPROVED and r.summary.strip()],
         })

@@ -283,7 +283,7 @@ class _Generator:
                 partners = self.rng.sample(others, self.rng.randint(3, 6))
                 point = ActionPoint(
                     focus_area=area, sequence=sequence, text=self.text(1, 3), coordinating_city=coordinator,
-                    status=DeliveryStatus.NOT_STARTED, coordinator_summary="",
+                    status=None, coordinator_summary="",
                 )
                 point._load_when = area._load_when
                 points.append(point)

@@ -7,74 +7,76 @@ queries does not grow with the number of action points, reports or cities.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
-from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City, Membership, Role
 from cities.roles import roles_of
 from notifications.models import OutboxMessage
 from reports import workflow
-from reports.models import ProgressReport, ReportingPeriod, WorkflowState
-from reports.permissions import can_view_report
+from baltmet.links import link
+from reports.models import ProgressReport, ReportingPeriod, WorkflowState, current_period_of
+from reports.status import overall_status
 
 from .models import DigestSubscription, Frequency
 
 AT_RISK_STATUSES = (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
-
-
-class Change(NamedTuple):
-    """One thing that happened to a point. Named, not indexed: templates reading `change.0` on a
-    plain tuple take Django's slow path (a failed attribute lookup and a dir()) every time."""
-
-    kind: str  # "status", "summary" or "report"
-    old: str
-    new: str
+MAX_ATTENTION = 3  # what needs the reader: the few things they can act on, most pressing first
+MAX_HAPPENED = 8  # what changed: the rest is a count and a link
 
 
 @dataclass
-class PointLine:
-    point: ActionPoint
-    coordinates: bool
-    cities: list  # the recipient's cities taking part
-    status_before: str | None
-    changes: list = field(default_factory=list)
+class Attention:
+    """Something that needs the reader, as a kind the template words: "overdue", "late_delegate",
+    "at_risk", "returned", "consents" or "queue"."""
 
-    @property
-    def status_changed(self):
-        return self.status_before is not None and self.status_before != self.point.status
-
-    @property
-    def status_before_label(self):
-        return DeliveryStatus(self.status_before).label if self.status_before else ""
+    kind: str
+    count: int = 0
+    city: City | None = None
+    period: ReportingPeriod | None = None
+    points: list = field(default_factory=list)  # point numbers
+    people: list = field(default_factory=list)  # delegates named (only to their own city's Mayor)
+    url: str = ""
 
 
 @dataclass
-class OverdueItem:
-    point: ActionPoint
+class Happened:
+    """Something that changed in the window: "status" (a point's overall status), "approved" (one of the
+    reader's cities' reports), "others_approved" (a count), "initiative"."""
+
+    kind: str
+    point_number: str = ""
+    old: str = ""
+    new: str = ""
+    city: City | None = None
+    period: ReportingPeriod | None = None
+    excerpt: str = ""
+    count: int = 0
+    title: str = ""
+    url: str = ""
+
+
+@dataclass
+class Standing:
+    """How one of the reader's cities stands against the plan."""
+
     city: City
-    period: ReportingPeriod
-    state: str  # "" when no report was started
-
-    @property
-    def state_label(self):
-        return WorkflowState(self.state).label if self.state else ""
-
-
-@dataclass
-class CityShare:
-    city: City
-    approved: int
-    expected: int
-
-    @property
-    def percent(self):
-        return round(100 * self.approved / self.expected) if self.expected else 0
+    points: int = 0
+    coordinates: int = 0
+    statuses: list = field(default_factory=list)  # (status or "", label, n)
+    period: ReportingPeriod | None = None
+    expected: int = 0
+    approved: int = 0
+    submitted: int = 0
+    missing: int = 0
+    overdue: bool = False
+    url: str = ""
 
 
 @dataclass
@@ -84,27 +86,21 @@ class Digest:
     cities: list
     since: datetime
     until: datetime
-    points: list = field(default_factory=list)
-    approved: list = field(default_factory=list)
-    overdue: list = field(default_factory=list)
-    newly_completed: list = field(default_factory=list)
-    at_risk: list = field(default_factory=list)
-    share_period: ReportingPeriod | None = None
-    shares: list = field(default_factory=list)
-    missing_deadlines: list = field(default_factory=list)  # (delegate, city)
-    initiatives: list = field(default_factory=list)
+    attention: list = field(default_factory=list)
+    happened: list = field(default_factory=list)
+    more_happened: int = 0
+    standings: list = field(default_factory=list)
+    completed_in_network: list = field(default_factory=list)  # point numbers completed in the window
+    at_risk_in_network: int = 0
+    plan_url: str = ""
 
     @property
     def city_names(self):
         return ", ".join(city.name for city in self.cities)
 
     @property
-    def changed_points(self):
-        return [line for line in self.points if line.changes]
-
-    @property
     def is_empty(self):
-        return not (self.points or self.approved or self.overdue or self.newly_completed or self.at_risk)
+        return not (self.attention or self.happened)
 
 
 def subscribers(*, only_email: str | None = None):
@@ -144,164 +140,172 @@ def last_window_ends(users) -> dict[int, datetime]:
     )
 
 
-def _history_status_at(moment, name="before"):
-    """The point's status (or summary) in its last history row at `moment`, else in its first one after,
-    as `status_<name>` and `summary_<name>`."""
-    history = ActionPoint.history.model.objects
-
-    def at(column):
-        before = history.filter(id=OuterRef("pk"), history_date__lte=moment).order_by("-history_date", "-history_id")
-        after = history.filter(id=OuterRef("pk"), history_date__gt=moment).order_by("history_date", "history_id")
-        return Coalesce(Subquery(before.values(column)[:1]), Subquery(after.values(column)[:1]))
-
-    return {f"status_{name}": at("status"), f"summary_{name}": at("coordinator_summary")}
+def workspace_url(city) -> str:
+    return reverse("reports:workspace", args=[city.slug])
 
 
-def _initiatives_since(city_ids, since):
-    # Built by the initiatives app; a digest simply leaves the section out until it exists.
-    try:
-        from initiatives import selectors as initiative_selectors
-    except ImportError:
-        return []
-    if not hasattr(initiative_selectors, "initiatives_approved_since"):
-        return []
-    return list(initiative_selectors.initiatives_approved_since(city_ids=city_ids, since=since))
+def _statuses_at(point_ids, moments):
+    """{moment: {point id: the overall status the coordinator had set at that moment (or None)}}."""
+    at = {moment: {} for moment in moments}
+    for point_id, when, status in (
+        ActionPoint.history.model.objects.filter(id__in=point_ids, history_date__lte=max(moments))
+        .order_by("history_date", "history_id").values_list("id", "history_date", "status")
+    ):
+        for moment in moments:
+            if when <= moment:
+                at[moment][point_id] = status
+    return at
 
 
 def digest_build(*, recipient, since: datetime, until: datetime | None = None) -> Digest:
+    """A 30-second read for the person: what needs them (at most three things, most pressing first),
+    what changed since their last digest (at most eight lines), how each of their cities stands against
+    the plan, and a line on the network; everything as at `until` that they may see in the portal.
+    A fixed number of queries whatever the size of the network."""
+    from initiatives.selectors import initiatives_approved_since, pending_consents_count
+
     until = until or timezone.now()
     roles = roles_of(recipient)
     city_ids = set(roles.city_ids)
     plan = ActionPlan.objects.current()
     all_cities = {city.pk: city for city in City.objects.all()}
-    digest = Digest(
-        recipient=recipient, plan=plan, since=since, until=until,
-        cities=sorted((all_cities[pk] for pk in city_ids if pk in all_cities), key=lambda c: c.name),
-    )
+    cities = sorted((all_cities[pk] for pk in city_ids if pk in all_cities), key=lambda c: c.name)
+    digest = Digest(recipient=recipient, plan=plan, since=since, until=until, cities=cities)
     if plan is None:
         return digest
+    digest.plan_url = link("actions:plan", plan.pk)
 
-    points = list(
-        ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area", "coordinating_city")
-        .annotate(**_history_status_at(since), **_history_status_at(until, "until"))
-        .order_by("focus_area__number", "sequence")
-    )
-    for point in points:
-        # As at the window's end: a change made after it (while the run writes the digests, say)
-        # belongs to the next digest, which starts there, and must not be told twice.
-        if point.status_until is not None:
-            point.status, point.coordinator_summary = point.status_until, point.summary_until or ""
+    points = list(ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
+                  .only("pk", "sequence", "coordinating_city_id", "status", "focus_area__number")
+                  .order_by("focus_area__number", "sequence"))
+    by_id = {point.pk: point for point in points}
     taking_part = ActionPoint.objects.filter(focus_area__plan=plan).taking_part()
-    by_id = {p.pk: p for p in points}
-
-    for point in points:
-        mine = taking_part[point.pk] & city_ids
-        if not mine:
-            continue
-        line = PointLine(
-            point=point, coordinates=point.coordinating_city_id in city_ids,
-            cities=sorted((all_cities[c] for c in mine), key=lambda c: c.name), status_before=point.status_before,
-        )
-        if line.status_changed:
-            line.changes.append(Change("status", line.status_before_label, point.get_status_display()))
-        if (point.summary_before or "") != point.coordinator_summary:
-            line.changes.append(Change("summary", "", ""))
-        digest.points.append(line)
-    lines = {line.point.pk: line for line in digest.points}
+    status_at = _statuses_at(list(by_id), [since, until])
+    approved_until = defaultdict(dict)  # point id -> city id -> delivery status of its latest approved report
+    for point_id, city_id, status in (
+        ProgressReport.objects.filter(action_point_id__in=list(by_id), state__in=workflow.PUBLIC_IN_NETWORK,
+                                      reviewed_at__lte=until)
+        .order_by("period__start").values_list("action_point_id", "city_id", "delivery_status")
+    ):
+        approved_until[point_id][city_id] = status
+    for point in points:  # as at the window's end: a later change is the next digest's
+        point.status = status_at[until].get(point.pk, point.status)
+    overall = {point.pk: overall_status(point, list(approved_until[point.pk].values())) for point in points}
 
     periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
-    periods_by_id = {period.pk: period for period in periods}
-
-    # What happened to reports on the recipient's points during the window, from their history rows:
-    # each report's last state in the window, told only if the recipient may see the report so
-    # (reports.permissions: the same rule as the pages).
-    last_state = {}
-    for row in (
-        ProgressReport.history.model.objects.filter(
-            action_point_id__in=list(lines), history_date__gt=since, history_date__lte=until,
-        ).order_by("history_date", "history_id").values("id", "action_point_id", "city_id", "period_id", "state")
-    ):
-        last_state[row["id"]] = row
-    for row in last_state.values():
-        seen = can_view_report(roles, SimpleNamespace(state=row["state"], city_id=row["city_id"]))
-        if seen and row["city_id"] in all_cities and row["period_id"] in periods_by_id:
-            lines[row["action_point_id"]].changes.append(Change(
-                "report", f"{all_cities[row['city_id']]} · {periods_by_id[row['period_id']]}",
-                WorkflowState(row["state"]).label,
-            ))
-
-    digest.approved = list(
-        ProgressReport.objects.filter(
-            city_id__in=city_ids, period__plan=plan, state=WorkflowState.APPROVED,
-            reviewed_at__gt=since, reviewed_at__lte=until,
-        ).select_related("action_point__focus_area", "city", "period")
-        .order_by("action_point__focus_area__number", "action_point__sequence", "city__name")
-    )
-
-    # Overdue: slots whose period's due date has passed without a submitted or approved report.
     today = timezone.localdate(until)
     due = [period for period in periods if period.due_date < today]
-    relevant = {period.pk for period in due if not period.is_closed} | {period.pk for period in due[-2:]}
-    reports = {}
-    # .order_by(): the model's default ordering would join four tables just to sort these rows.
-    for point_id, city_id, period_id, state in (
+    now_period = current_period_of(periods, today)
+    # The periods a digest speaks of: the open ones past their due date, the last two due (a delegate
+    # who missed both is named to their Mayor) and the current one.
+    relevant = ({period.pk for period in due if not period.is_closed} | {period.pk for period in due[-2:]}
+                | ({now_period.pk} if now_period else set()))
+    states = {
+        (point_id, city_id, period_id): state for point_id, city_id, period_id, state in
         ProgressReport.objects.filter(period_id__in=relevant).order_by()
         .values_list("action_point_id", "city_id", "period_id", "state")
-    ):
-        reports[(point_id, city_id, period_id)] = state
+    }
 
-    def missing(period_id, city_id):
-        return [
-            (pid, reports.get((pid, city_id, period_id), "")) for pid, cities_in in taking_part.items()
-            if city_id in cities_in and reports.get((pid, city_id, period_id)) not in workflow.REPORTED
-        ]
+    def slots(city_id):
+        return [pid for pid, cities_in in taking_part.items() if city_id in cities_in]
 
-    for period in due:
-        if period.pk not in relevant or period.is_closed:
-            continue
-        for city in digest.cities:
-            for point_id, state in missing(period.pk, city.pk):
-                digest.overdue.append(OverdueItem(point=by_id[point_id], city=city, period=period, state=state))
+    def missing(period, city_id):
+        return [pid for pid in slots(city_id) if states.get((pid, city_id, period.pk)) not in workflow.REPORTED]
 
-    # A delegate is named when their city missed deadlines in each of the last two due periods.
-    # (Queried whether or not anybody is late, so that the number of queries stays the same.)
+    # What needs the reader -------------------------------------------------------------------------
+    open_due = [period for period in due if not period.is_closed]
+    late_delegates = {}
     if len(due) >= 2 and city_ids:
-        late_cities = {city_id for city_id in city_ids if all(missing(period.pk, city_id) for period in due[-2:])}
-        digest.missing_deadlines = [
-            (membership.user, all_cities[membership.city_id]) for membership in
-            Membership.objects.filter(role=Role.DELEGATE, city_id__in=city_ids, user__is_active=True)
-            .select_related("user").order_by("city__name", "user__last_name", "user__username")
-            if membership.city_id in late_cities
-        ]
+        late = {cid for cid in city_ids if all(missing(period, cid) for period in due[-2:])}
+        for membership in (Membership.objects.filter(role=Role.DELEGATE, city_id__in=city_ids, user__is_active=True)
+                           .select_related("user").order_by("user__last_name", "user__username")):
+            if membership.city_id in late:
+                late_delegates.setdefault(membership.city_id, []).append(membership.user)
+    attention = []
+    for city in cities:
+        overdue = [(period, len(missing(period, city.pk))) for period in open_due if period.pk in relevant]
+        overdue = [(period, n) for period, n in overdue if n]
+        if overdue:  # a count and the oldest period, not a line per report
+            oldest = overdue[0][0]
+            attention.append(Attention("overdue", count=sum(n for _p, n in overdue), city=city, period=oldest,
+                                       url=workspace_url(city) + f"?period={oldest.pk}"))
+        if city.pk in late_delegates:
+            names = [str(person) for person in late_delegates[city.pk]]
+            attention.append(Attention("late_delegate", city=city, people=names,
+                                       url=workspace_url(city)))
+        risky = [point.number for point in points if point.coordinating_city_id == city.pk
+                 and overall[point.pk].status in AT_RISK_STATUSES]
+        if risky:
+            attention.append(Attention("at_risk", count=len(risky), city=city, points=risky,
+                                       url=workspace_url(city)))
+        returned = sum(1 for (pid, cid, per), state in states.items()
+                       if cid == city.pk and state == WorkflowState.RETURNED)
+        if returned:
+            attention.append(Attention("returned", count=returned, city=city,
+                                       url=workspace_url(city)))
+    for city_id, count in pending_consents_count(city_ids=city_ids).items():
+        attention.append(Attention("consents", count=count, city=all_cities[city_id], url=link("initiatives:list")))
+    if roles.is_secretariat or roles.is_chair:
+        waiting = ProgressReport.objects.filter(period__plan=plan, state__in=workflow.AWAITING_REVIEW).count()
+        if waiting:
+            attention.append(Attention("queue", count=waiting, url=link("dashboard:queue")))
+    order = ["overdue", "late_delegate", "queue", "at_risk", "returned", "consents"]
+    digest.attention = sorted(attention, key=lambda item: order.index(item.kind))[:MAX_ATTENTION]
 
-    # The network: completions in the window, points at risk, and who has reported for the last due period.
-    digest.newly_completed = [
-        p for p in points if p.status == DeliveryStatus.COMPLETED and p.status_before != DeliveryStatus.COMPLETED
-    ]
-    digest.at_risk = [p for p in points if p.status in AT_RISK_STATUSES]
-    digest.share_period = due[-1] if due else ReportingPeriod.objects.current(plan, today=today)
-    if digest.share_period is not None:
-        # Approved reports only: they are what every member of the network may see of every city.
-        share_id = digest.share_period.pk
-        if share_id in relevant:
-            approved_slots = {key for key, state in reports.items() if key[2] == share_id and state in workflow.PUBLIC_IN_NETWORK}
+    # What changed since the last digest ----------------------------------------------------------
+    mine = {pid for pid, cities_in in taking_part.items() if cities_in & city_ids} if city_ids else set(by_id)
+    happened = []
+    for point in points:
+        before, after = status_at[since].get(point.pk), status_at[until].get(point.pk)
+        if point.pk in mine and before != after and after:
+            happened.append(Happened("status", point_number=point.number, url=link("actions:action_point", point.pk),
+                                     old=DeliveryStatus(before).label if before else str(_("no status")),
+                                     new=DeliveryStatus(after).label))
+    others_approved = 0
+    for report in (ProgressReport.objects.filter(action_point_id__in=list(mine), state=WorkflowState.APPROVED,
+                                                 reviewed_at__gt=since, reviewed_at__lte=until)
+                   .only("pk", "action_point_id", "city_id", "period_id", "summary")
+                   .order_by("reviewed_at", "pk")):
+        if report.city_id in city_ids or not city_ids:
+            happened.append(Happened(
+                "approved", point_number=by_id[report.action_point_id].number, city=all_cities[report.city_id],
+                period=next((p for p in periods if p.pk == report.period_id), None),
+                excerpt=Truncator(report.summary).words(15), url=link("reports:report", report.pk)))
         else:
-            approved_slots = {
-                (pid, cid, share_id) for pid, cid in ProgressReport.objects.filter(
-                    period_id=share_id, state__in=workflow.PUBLIC_IN_NETWORK).order_by().values_list("action_point_id", "city_id")
-            }
-        expected = defaultdict(int)
-        approved = defaultdict(int)
-        for point_id, cities_in in taking_part.items():
-            for city_id in cities_in:
-                expected[city_id] += 1
-                approved[city_id] += (point_id, city_id, share_id) in approved_slots
-        digest.shares = [
-            CityShare(city=city, approved=approved[city.pk], expected=expected[city.pk])
-            for city in sorted(all_cities.values(), key=lambda c: c.name) if city.is_member or expected[city.pk]
-        ]
+            others_approved += 1
+    if others_approved:
+        happened.append(Happened("others_approved", count=others_approved, url=digest.plan_url))
+    for initiative in initiatives_approved_since(city_ids=city_ids, since=since, until=until):
+        happened.append(Happened("initiative", title=initiative.title, url=link("initiatives:detail", initiative.pk)))
+    digest.happened, digest.more_happened = happened[:MAX_HAPPENED], max(0, len(happened) - MAX_HAPPENED)
 
-    digest.initiatives = _initiatives_since(sorted(city_ids), since)
+    # How each of the reader's cities stands --------------------------------------------------------
+    shown = open_due[-1] if open_due else now_period
+    for city in cities:
+        own = slots(city.pk)
+        counts = defaultdict(int)
+        for pid in own:
+            counts[overall[pid].status or ""] += 1
+        standing = Standing(city=city, points=len(own), url=workspace_url(city),
+                            coordinates=sum(1 for pid in own if by_id[pid].coordinating_city_id == city.pk),
+                            statuses=[(value, label, counts[value]) for value, label in
+                                      [*DeliveryStatus.choices, ("", _("No status yet"))] if counts[value]])
+        if shown is not None:
+            in_period = [states.get((pid, city.pk, shown.pk)) for pid in own]
+            standing.period, standing.expected = shown, len(own)
+            standing.approved = in_period.count(WorkflowState.APPROVED)
+            standing.submitted = in_period.count(WorkflowState.SUBMITTED)
+            standing.missing = standing.expected - standing.approved - standing.submitted
+            standing.overdue = shown.due_date < today and standing.missing > 0
+        digest.standings.append(standing)
+
+    # The network, in a line --------------------------------------------------------------------------
+    digest.completed_in_network = [
+        point.number for point in points
+        if status_at[until].get(point.pk) == DeliveryStatus.COMPLETED
+        and status_at[since].get(point.pk) != DeliveryStatus.COMPLETED
+    ]
+    digest.at_risk_in_network = sum(1 for point in points if overall[point.pk].status in AT_RISK_STATUSES)
     return digest
 
 

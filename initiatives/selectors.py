@@ -3,7 +3,7 @@ point page and the digests. Each returns everything its page shows in a fixed nu
 
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPoint
@@ -43,14 +43,24 @@ def approved_initiatives_for_point(*, point: ActionPoint | int) -> list[Initiati
     )
 
 
-def initiatives_approved_since(*, city_ids, since: datetime) -> list[Initiative]:
-    """Approved initiatives involving any of these cities and approved at or after `since` (for digests)."""
-    return list(
-        _initiatives().filter(state=InitiativeState.APPROVED, decided_at__gte=since,
-                              involved_cities__in=list(city_ids))
-        .distinct()
-        .prefetch_related(Prefetch("involved_cities", queryset=City.objects.order_by("name")))
-        .order_by("decided_at", "pk")
+def initiatives_approved_since(*, city_ids, since: datetime, until: datetime | None = None) -> list[Initiative]:
+    """Approved initiatives involving any of these cities (any city when none is given), approved in
+    (since, until] (for digests)."""
+    initiatives = Initiative.objects.filter(state=InitiativeState.APPROVED, decided_at__gt=since)
+    if until is not None:
+        initiatives = initiatives.filter(decided_at__lte=until)
+    if city_ids:
+        initiatives = initiatives.filter(involved_cities__in=list(city_ids)).distinct()
+    return list(initiatives.prefetch_related(Prefetch("involved_cities", queryset=City.objects.order_by("name")))
+                .order_by("decided_at", "pk"))
+
+
+def pending_consents_count(*, city_ids) -> dict[int, int]:
+    """{city id: how many initiatives wait for its answer}, for these cities."""
+    return dict(
+        ConsentRequest.objects.filter(city_id__in=list(city_ids), answer=Answer.PENDING,
+                                      initiative__state=InitiativeState.PROPOSED)
+        .order_by().values("city_id").annotate(n=Count("id")).values_list("city_id", "n")
     )
 
 

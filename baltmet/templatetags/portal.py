@@ -45,6 +45,22 @@ def status_badge(status):
     return _status(status or "", get_language())
 
 
+@lru_cache(maxsize=256)
+def _overall(status: str, derived: bool, language: str):
+    if not status:
+        return format_html('<span class="status status-none">{}</span>', _("No status yet"))
+    if not derived:
+        return _status(status, language)
+    return format_html('{} <span class="muted small">({})</span>', _status(status, language),
+                       _("from the cities' latest approved reports"))
+
+
+@register.filter
+def overall_badge(overall):
+    """A point's overall status (reports.status.OverallStatus), saying so when it comes from the reports."""
+    return _overall(overall.status or "", overall.derived, get_language())
+
+
 @register.filter
 def state_badge(state):
     """A report's workflow state ("submitted") as a badge; "missing" for no report."""

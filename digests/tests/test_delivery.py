@@ -45,11 +45,12 @@ def send(message, **kwargs):
 def _assert_matches_city(message, city, point, network):
     text = _text_of(message)
     assert city.name in message["Subject"]
-    assert f"== Action points of {city.name} ==" in text
-    assert f"* {point.number} " in text and point.get_status_display() in text
+    assert f"== How {city.name} stands ==" in text
+    assert f"Action point {point.number}: the overall status went from no status to {point.get_status_display()}." \
+        in text
     others = [p.number for c, (_, p) in network.items() if c != city]
-    assert not any(f"* {number} " in text for number in others)
-    assert f"{point.number}</a>" in _html_of(message)
+    assert not any(f"Action point {number}:" in text for number in others)
+    assert f"Action point {point.number}: the overall status" in _html_of(message)
 
 
 # SMTP only ---------------------------------------------------------------------------------------

@@ -28,26 +28,27 @@ def network(plan, cities):
     return mayors_with_points(plan)
 
 
-def test_it_summarises_the_city_part_of_the_plan(network, plan, secretariat):
+def test_it_tells_a_mayor_what_needs_them_what_changed_and_how_their_city_stands(network, plan, secretariat):
     riga = next(city for city in network if city.slug == "riga")
     mayor, point = network[riga]
     periods = due_periods(plan)
-    approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat)
+    approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat, summary="Data shared.")
 
     digest = selectors.digest_build(recipient=mayor, since=timezone.now() - timedelta(days=31))
 
     assert [city.name for city in digest.cities] == ["Riga"]
-    assert [line.point for line in digest.points] == [point]
-    assert ("status", "Not started", point.get_status_display()) in digest.points[0].changes
-    assert [report.action_point for report in digest.approved] == [point]
-    # Past 1 is missing Riga's report; Past 2 has it approved.
-    assert [(item.point, item.period.label) for item in digest.overdue] == [(point, "Past 1")]
-    assert digest.share_period == periods["Past 2"]
-    share = next(share for share in digest.shares if share.city == riga)
-    assert (share.approved, share.expected, share.percent) == (1, 1, 100)
-    assert {p.number for p in digest.at_risk} == {
-        p.number for _, p in network.values() if p.status in (DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED)
-    }
+    # Needs you: the report Riga still owes for Past 1 (Past 2 is in), as a count with the oldest period.
+    overdue = next(item for item in digest.attention if item.kind == "overdue")
+    assert (overdue.count, overdue.period, overdue.url) == (1, periods["Past 1"], f"/cities/riga/?period={periods['Past 1'].pk}")
+    assert len(digest.attention) <= 3
+    # What changed: the point's overall status, and the approval.
+    kinds = {line.kind: line for line in digest.happened}
+    assert kinds["status"].point_number == point.number and kinds["status"].new == point.get_status_display()
+    assert kinds["approved"].excerpt == "Data shared." and kinds["approved"].period == periods["Past 2"]
+    # How Riga stands: one point, coordinated; the latest period past its due date, whose report is in.
+    [standing] = digest.standings
+    assert (standing.points, standing.coordinates, standing.period) == (1, 1, periods["Past 2"])
+    assert (standing.approved, standing.missing, standing.overdue) == (1, 0, False)
 
 
 def test_it_names_a_delegate_whose_city_missed_two_deadlines_running(network, plan, cities):
@@ -58,7 +59,27 @@ def test_it_names_a_delegate_whose_city_missed_two_deadlines_running(network, pl
 
     digest = selectors.digest_build(recipient=network[riga][0], since=timezone.now() - timedelta(days=31))
 
-    assert [(person, city) for person, city in digest.missing_deadlines] == [(delegate, riga)]
+    late = [item for item in digest.attention if item.kind == "late_delegate"]
+    assert [(item.city, item.people) for item in late] == [(riga, [str(delegate)])]
+
+
+def test_a_digest_is_one_screen_however_much_happened(plan, cities, secretariat):
+    network = mayors_with_points(plan, count=1)
+    (mayor, _point), = network.values()
+    riga = mayor.memberships.get().city
+    periods = due_periods(plan)
+    for point in ActionPoint.objects.filter(focus_area__plan=plan)[:14]:
+        point.coordinating_city = riga
+        point.status = DeliveryStatus.DELAYED
+        point.save()
+        approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat)
+
+    digest = selectors.digest_build(recipient=mayor, since=timezone.now() - timedelta(days=31))
+    rendered = services.next_digest_preview(recipient=mayor)
+
+    assert len(digest.attention) <= 3 and len(digest.happened) == 8 and digest.more_happened > 10
+    assert "And " in rendered.text and "more changes." in rendered.text
+    assert len(rendered.text.splitlines()) < 60
 
 
 def test_it_builds_a_digest_with_the_same_number_of_queries_whatever_the_data(plan, cities, secretariat):
@@ -319,5 +340,5 @@ def test_approved_initiatives_of_the_city_are_in_the_digest(network, plan, citie
 
     rendered = services.next_digest_preview(recipient=mayor)
 
-    assert "* Joint cluster study (Riga, Tallinn)" in rendered.text
+    assert "The initiative “Joint cluster study” was approved." in rendered.text
     assert "Still proposed" not in rendered.text

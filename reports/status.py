@@ -1,0 +1,66 @@
+"""An action point's overall status — one rule for its page, the plan, the digest, the progress report,
+the public pages and the API.
+
+The coordinating city's delegate sets the point's overall status. Until it has, the status is derived
+from the taking-part cities' latest *approved* reports, and says so: the worst of them (delayed, then
+at risk, then on track), "completed" only when every city's latest report says so. With no approved
+report either, the point has no status yet. So a point can never read "Not started" while its
+approved reports say "On track".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import DeliveryStatus
+
+from . import workflow
+from .models import ProgressReport
+
+WORST_FIRST = (DeliveryStatus.DELAYED, DeliveryStatus.AT_RISK, DeliveryStatus.ON_TRACK, DeliveryStatus.NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class OverallStatus:
+    status: str | None  # a DeliveryStatus value, or None: nobody has said anything yet
+    set_by_coordinator: bool
+
+    @property
+    def label(self) -> str:
+        return DeliveryStatus(self.status).label if self.status else str(_("No status yet"))
+
+    @property
+    def derived(self) -> bool:
+        return self.status is not None and not self.set_by_coordinator
+
+
+def overall_status(point, latest_approved: list[str]) -> OverallStatus:
+    """`latest_approved`: the delivery status of each taking-part city's latest approved report."""
+    if point.status:
+        return OverallStatus(point.status, True)
+    if not latest_approved:
+        return OverallStatus(None, False)
+    if all(status == DeliveryStatus.COMPLETED for status in latest_approved):
+        return OverallStatus(DeliveryStatus.COMPLETED, False)
+    return OverallStatus(next(s for s in WORST_FIRST if s in latest_approved or s == DeliveryStatus.NOT_STARTED), False)
+
+
+def latest_approved_statuses(point_ids) -> dict[int, list[str]]:
+    """{point id: [the delivery status of each city's latest approved report on it]}, in one query."""
+    latest = {}
+    for point_id, city_id, status in (
+        ProgressReport.objects.filter(action_point_id__in=list(point_ids), state__in=workflow.PUBLIC_IN_NETWORK)
+        .order_by("period__start").values_list("action_point_id", "city_id", "delivery_status")
+    ):
+        latest[(point_id, city_id)] = status
+    by_point = defaultdict(list)
+    for (point_id, _city_id), status in latest.items():
+        by_point[point_id].append(status)
+    return by_point
+
+
+def overall_statuses(points) -> dict[int, OverallStatus]:
+    """Every point's overall status, in one query whatever the number of points."""
+    approved = latest_approved_statuses(point.pk for point in points)
+    return {point.pk: overall_status(point, approved.get(point.pk, [])) for point in points}
