@@ -5,6 +5,7 @@ formula, so such text gets a leading apostrophe: it shows as typed and never run
 
 import csv
 import io
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -115,16 +116,16 @@ def reports_xlsx(reports, chunk_size: int = 64 * 1024):
 
 
 # The PDF's built-in Helvetica has no Latvian, Lithuanian, Polish or Cyrillic letters. DejaVu Sans has
-# them all and is used when the system has it; otherwise Bitstream Vera, which ships with reportlab
-# (Western European letters only).
+# them all and ships with the portal (static/fonts/, with its licence), so every PDF has them on a fresh
+# machine; the system's copy and reportlab's Bitstream Vera (Western European letters only) are fallbacks.
+SHIPPED_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONT_CANDIDATES = [
+    (str(SHIPPED_FONTS / "DejaVuSans.ttf"), str(SHIPPED_FONTS / "DejaVuSans-Bold.ttf")),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 ]
 
 
 def pdf_fonts() -> dict:
-    from pathlib import Path
-
     import reportlab
 
     vera = Path(reportlab.__file__).parent / "fonts"

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     DIGEST = "digest", _("Digest")
     REMINDER = "reminder", _("Reminder")
+    PRACTICE_CONTACT = "practice_contact", _("Best practice: a question from another city")
 
 
 class OutboxMessage(models.Model):
