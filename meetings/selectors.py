@@ -12,7 +12,7 @@ from django.utils import timezone
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City
 from cities.roles import UserRoles
-from reports.models import ProgressReport, ReportingPeriod, WorkflowState
+from reports.models import ProgressReport, WorkflowState
 from reports.permissions import visible_reports
 
 from .models import Meeting, Resolution
@@ -176,15 +176,16 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
         .prefetch_related(Prefetch("partner_cities", queryset=City.objects.order_by("name")))
         .order_by("focus_area__number", "sequence")
     )
-    periods = list(ReportingPeriod.objects.filter(plan=plan, start__lte=until).order_by("start"))
-    window = [p for p in periods if since is None or p.end >= since]
-    labels = {p.pk: p.label for p in window}
-    order = {p.pk: i for i, p in enumerate(window)}
+    # Each city's latest report on each point in the periods that overlap the window, as far as this person
+    # may see it (reports/permissions.py), in one query: the periods come with their reports.
+    reports = ProgressReport.objects.filter(period__plan=plan, period__start__lte=until)
+    if since is not None:
+        reports = reports.filter(period__end__gte=since)
     latest = {}
-    rows = (ProgressReport.objects.filter(period_id__in=list(labels)).filter(visible_reports(roles)).order_by()
-            .values_list("action_point_id", "city_id", "state", "delivery_status", "period_id"))
-    for point_id, city_id, state, status, period_id in sorted(rows, key=lambda row: order[row[4]]):
-        latest[(point_id, city_id)] = {"state": state, "delivery_status": status, "period": labels[period_id]}
+    rows = (reports.filter(visible_reports(roles)).order_by("period__start")
+            .values_list("action_point_id", "city_id", "state", "delivery_status", "period__label"))
+    for point_id, city_id, state, status, label in rows:
+        latest[(point_id, city_id)] = {"state": state, "delivery_status": status, "period": label}
     overall = _overall(points)
 
     areas: dict[int, dict] = {}

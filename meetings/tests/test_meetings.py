@@ -1,0 +1,157 @@
+import io
+
+from django.urls import reverse
+from pypdf import PdfReader
+
+from dashboard.exports import SHIPPED_FONTS, pdf_fonts
+from meetings import services
+from meetings.models import AgendaItem, Attendance, Meeting
+from reports.models import ProgressReport, WorkflowState
+from testing.queries import assert_constant_queries, count_queries
+
+
+def _approve(report):
+    report.state = WorkflowState.APPROVED
+    report.submitted_at = report.reviewed_at = report.created
+    report.save()
+    return report
+
+
+def test_it_ships_the_font_the_pdfs_need():
+    fonts = pdf_fonts()
+    assert fonts["regular"].startswith(str(SHIPPED_FONTS)) and fonts["bold"].startswith(str(SHIPPED_FONTS))
+    assert (SHIPPED_FONTS / "DejaVu-LICENSE.txt").is_file()
+
+
+def test_the_briefing_pack_pdf_has_every_alphabet_of_the_network(meetings, riga_report, secretariat, client_for):
+    riga_report.summary = "x"
+    _approve(riga_report)
+    meeting = meetings["later"]
+    meeting.title = "Rīga, Vilnius – Łódź, Санкт-Петербург"
+    meeting.save()
+
+    response = client_for(secretariat).get(reverse("meetings:briefing_pdf", args=[meeting.pk]))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Rīga, Vilnius – Łódź, Санкт-Петербург" in text
+    assert "Action point 1.3" in text and "Riga (coordinator)" in text and "2011 H1: Approved" in text
+    assert "Copenhagen Resolution" in text  # the resolutions behind the plan
+
+
+def test_a_mayor_s_briefing_pack_shows_only_the_reports_the_mayor_may_see(meetings, assigned, periods, cities,
+                                                                         mayor, secretariat, client_for):
+    ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["tallinn"], period=periods["2011 H2"],
+                                  summary="Tallinn's draft", delivery_status="delayed")
+    url = reverse("meetings:briefing", args=[meetings["later"].pk])
+
+    mine = client_for(mayor).get(url).content.decode()
+    theirs = client_for(secretariat).get(url).content.decode()
+
+    assert "2011 H2: Draft" in theirs
+    assert "2011 H2: Draft" not in mine  # Tallinn's draft is Tallinn's and the Secretariat's only
+    assert "Since the previous meeting" not in mine and "Mayors&#x27; Meeting in Copenhagen" in mine
+
+
+def test_the_briefing_pack_tells_progress_since_the_previous_meeting_only(meetings, riga_report, periods, secretariat):
+    from cities.roles import roles_of
+    from meetings.selectors import briefing_pack
+
+    _approve(riga_report)  # 2011 H1, which ended before the previous meeting? No: it ends 30 June, after 1 March.
+    pack = briefing_pack(meeting=meetings["later"], roles=roles_of(secretariat))
+    assert pack["previous"] == meetings["earlier"]
+    line = next(c for a in pack["areas"] for p in a["points"] if p.point.number == "1.3" for c in p.cities
+                if c.city.slug == "riga")
+    assert line.report["period"] == "2011 H1"
+
+    meetings["earlier"].date = meetings["earlier"].date.replace(month=9)  # after 2011 H1 ended
+    meetings["earlier"].save()
+    pack = briefing_pack(meeting=meetings["later"], roles=roles_of(secretariat))
+    line = next(c for a in pack["areas"] for p in a["points"] if p.point.number == "1.3" for c in p.cities
+                if c.city.slug == "riga")
+    assert line.report is None
+
+
+def test_the_briefing_command_writes_pdf_and_html(meetings, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "pack.pdf"
+    call_command("briefing_pack", str(meetings["later"].pk), "--out", str(out))
+    call_command("briefing_pack", str(meetings["later"].pk), "--out", str(tmp_path / "pack.html"), "--html")
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "Briefing pack" in (tmp_path / "pack.html").read_text()
+
+
+def test_the_timeline_shows_meetings_resolutions_and_plans(meetings, plan, mayor, client_for):
+    page = client_for(mayor).get(reverse("meetings:timeline")).content.decode()
+    assert "Mayors&#x27; Meeting in Rīga" in page and "Copenhagen Resolution" in page and plan.title in page
+    assert "style=" not in page and "<script" not in page
+
+
+def test_an_action_point_shows_its_mandate_and_its_practices(meetings, assigned, alice, secretariat, client_for):
+    from practices.services import practice_create
+
+    point = assigned["1.3"]
+    services.resolution_create(user=secretariat, data={"meeting": meetings["later"], "title": "Rīga Resolution",
+                                                       "text": "Indicators."}, action_points=[point])
+    practice_create(user=alice, city=point.coordinating_city, data={"title": "Rīga start-up map",
+                                                                     "description": "A map."}, action_points=[point])
+    page = client_for(alice).get(point.get_absolute_url()).content.decode()
+    assert "Rīga Resolution" in page and "Copenhagen Resolution" in page and "Rīga start-up map" in page
+
+
+def test_the_secretariat_records_a_meeting_on_its_page(cities, secretariat, client_for):
+    client = client_for(secretariat)
+    data = {"kind": "delegates", "title": "Delegates' meeting", "date": "2011-10-05", "host_city": cities["tallinn"].pk,
+            "agenda": "1. Opening\n2. Indicators\n\n", f"attendance_{cities['riga'].pk}": "present",
+            f"representatives_{cities['riga'].pk}": "Ilze Bērziņa", f"attendance_{cities['oslo'].pk}": "apologies"}
+    response = client.post(reverse("meetings:create"), data)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert [i.title for i in AgendaItem.objects.filter(meeting=meeting)] == ["Opening", "Indicators"]
+    assert set(Attendance.objects.values_list("city__slug", "status")) == {("riga", "present"), ("oslo", "apologies")}
+
+    stale = {**data, "version": meeting.version, "title": "Renamed", "agenda": "Opening"}
+    client.post(reverse("meetings:edit", args=[meeting.pk]), stale)
+    conflict = client.post(reverse("meetings:edit", args=[meeting.pk]), {**stale, "title": "Mine"})
+    assert conflict.status_code == 409 and "Someone else saved this meeting" in conflict.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.title == "Renamed" and meeting.history.count() == 2
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Opening"]
+
+
+def test_only_the_secretariat_keeps_the_record(meetings, alice, chair, client_for):
+    for user in (alice, chair):
+        assert client_for(user).post(reverse("meetings:create"), {"title": "x"}).status_code == 403
+    assert Meeting.objects.count() == 2
+
+
+def test_a_document_file_is_checked_by_its_content(meetings, secretariat, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    meeting = meetings["later"]
+    client = client_for(secretariat)
+    data = {"kind": meeting.kind, "title": meeting.title, "date": meeting.date, "host_city": meeting.host_city_id,
+            "version": meeting.version}
+    refused = client.post(reverse("meetings:edit", args=[meeting.pk]),
+                          {**data, "attach_file": SimpleUploadedFile("minutes.pdf", b"not a pdf at all")})
+    assert refused.status_code == 200 and "is not a PDF" in refused.content.decode()
+    client.post(reverse("meetings:edit", args=[meeting.pk]),
+                {**data, "attach_file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes")})
+    document = meeting.documents.get()
+    download = client.get(reverse("meetings:document", args=[meeting.pk, document.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 minutes"
+
+
+def test_the_briefing_page_runs_the_same_queries_whatever_the_data(meetings, assigned, periods, cities, mayor,
+                                                                   client_for):
+    client = client_for(mayor)
+    url = reverse("meetings:briefing", args=[meetings["later"].pk])
+    small = count_queries(lambda: client.get(url))
+    for point in list(assigned.values())[:8]:
+        for slug in ("riga", "tallinn", "oslo"):
+            point.partner_cities.add(cities[slug])
+            _approve(ProgressReport.objects.create(action_point=point, city=cities[slug], period=periods["2011 H2"]))
+    assert_constant_queries(small, count_queries(lambda: client.get(url)))
