@@ -1,0 +1,133 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from notifications.models import OutboxMessage
+from practices import selectors, services
+from practices.models import ContactRequest, Practice
+from testing.queries import assert_constant_queries, count_queries
+from testing.races import logged_in, post, race
+
+
+def _practice(user, city, title="Bicycle lanes in winter", description="Snow cleared first on cycle lanes.", **extra):
+    return services.practice_create(user=user, city=city, data={"title": title, "description": description, **extra})
+
+
+def test_a_delegate_adds_a_practice_of_their_city(assigned, alice, cities, client_for):
+    point = assigned["1.3"]
+    response = client_for(alice).post(reverse("practices:create"), {
+        "title": "Rīga start-up map", "city": cities["riga"].pk, "description": "A map of every incubator.",
+        "results": "40 start-ups found a desk.", "action_points": [point.pk], "focus_areas": [point.focus_area_id],
+        "contact": alice.pk, "languages": ["en", "lv"], "attach_url": "https://riga.example/map"})
+    practice = Practice.objects.get()
+    assert response.status_code == 302 and response["Location"] == practice.get_absolute_url()
+    assert practice.city == cities["riga"] and practice.languages == ["en", "lv"]
+    assert list(practice.action_points.all()) == [point] and practice.attachments.get().url == "https://riga.example/map"
+    page = client_for(alice).get(practice.get_absolute_url()).content.decode()
+    assert "Latvian" in page and "Not published" in page and "style=" not in page
+
+
+def test_a_city_edits_only_its_own_practices_and_the_secretariat_moderates(cities, alice, bob, secretariat,
+                                                                           client_for):
+    practice = _practice(alice, cities["riga"])
+    assert client_for(bob).get(reverse("practices:edit", args=[practice.pk])).status_code == 403
+    assert client_for(bob).post(reverse("practices:publish", args=[practice.pk])).status_code == 403
+    assert client_for(secretariat).get(reverse("practices:edit", args=[practice.pk])).status_code == 200
+
+    client_for(secretariat).post(reverse("practices:publish", args=[practice.pk]), {"publish": "1"})
+    assert list(selectors.published_practices()) == [practice]
+    client_for(secretariat).post(reverse("practices:publish", args=[practice.pk]), {"publish": "0"})
+    assert list(selectors.published_practices()) == []
+    assert [r.history_change_reason for r in practice.history.order_by("history_id")][-2:] == [
+        "Published", "Withdrawn from the public pages"]
+
+
+def test_ask_this_city_records_the_question_and_emails_the_contact_person(cities, alice, bob, client_for):
+    alice.email = "alice@riga.example"
+    alice.save()
+    practice = _practice(alice, cities["riga"], contact=alice)
+
+    response = client_for(bob).post(reverse("practices:contact", args=[practice.pk]),
+                                    {"message": "How do you clear the lanes?"})
+
+    assert response.status_code == 302
+    record = ContactRequest.objects.get()
+    assert (record.asked_by, record.asking_city, record.practice) == (bob, cities["tallinn"], practice)
+    message = OutboxMessage.objects.get(kind="practice_contact")
+    assert message.to == "alice@riga.example" and "How do you clear the lanes?" in message.body_text
+    assert bob.email in message.body_text
+    # Riga's own people do not ask Riga.
+    assert client_for(alice).post(reverse("practices:contact", args=[practice.pk]),
+                                  {"message": "x"}).status_code == 403
+
+
+def test_search_by_text_city_and_point(assigned, cities, alice, bob, secretariat, mayor, client_for):
+    point = assigned["1.3"]
+    winter = _practice(alice, cities["riga"])
+    services.practice_update(practice=winter, version=winter.version, user=alice, data={}, action_points=[point])
+    _practice(bob, cities["tallinn"], title="Harbour ferries", description="Ferries run every hour to Helsinki.")
+    _practice(bob, cities["tallinn"], title="Ferry tickets", description="Cycling commuters ride free with a bicycle.")
+    client = client_for(mayor)
+
+    def titles(**params):
+        return [p.title for p in client.get(reverse("practices:list"), params).context["page"]]
+
+    assert titles(q="ferries") == ["Harbour ferries"] if connection.vendor == "sqlite" else \
+        titles(q="ferries")[0] == "Harbour ferries"
+    assert set(titles(q="bicycle")) == {"Bicycle lanes in winter", "Ferry tickets"}
+    if connection.vendor == "postgresql":
+        assert titles(q="bicycle")[0] == "Bicycle lanes in winter"  # the title's words rank first
+    assert titles(city=cities["tallinn"].pk, q="bicycle") == ["Ferry tickets"]
+    assert titles(point=point.pk) == ["Bicycle lanes in winter"]
+    assert client.get(reverse("practices:list"), {"city": "x"}).status_code == 200
+
+
+def test_the_search_uses_the_full_text_index_on_postgresql(postgres, cities, alice):
+    _practice(alice, cities["riga"])
+    sql = str(selectors.practice_search(text="winter lanes").query)
+    assert "search_vector" in sql and "plainto_tsquery" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'practice_search_gin'")
+        assert "gin (search_vector)" in cursor.fetchone()[0]
+    practice = Practice.objects.get()
+    services.practice_update(practice=practice, version=practice.version, user=alice,
+                             data={"title": "Snow ploughs"})
+    assert [p.title for p in selectors.practice_search(text="ploughs")] == ["Snow ploughs"]
+
+
+def test_the_search_page_runs_the_same_queries_whatever_the_number_of_practices(cities, alice, mayor, client_for):
+    client = client_for(mayor)
+    url = reverse("practices:list") + "?q=winter"
+    _practice(alice, cities["riga"])
+    small = count_queries(lambda: client.get(url))
+    for n in range(30):
+        _practice(alice, cities["riga"], title=f"Winter practice {n}")
+    assert_constant_queries(small, count_queries(lambda: client.get(url)))
+
+
+def test_a_practice_has_its_history(cities, alice, client_for):
+    practice = _practice(alice, cities["riga"])
+    services.practice_update(practice=practice, version=practice.version, user=alice, data={"title": "Renamed"})
+    page = client_for(alice).get(reverse("practices:history", args=[practice.pk])).content.decode()
+    assert "Renamed" in page and "Bicycle lanes in winter" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_practice_at_once_one_wins(postgres, cities):
+    from cities.models import Role
+    from cities.services import membership_grant
+    from cities.tests.factories import UserFactory
+
+    riga = cities["riga"] if "riga" in cities else None
+    for round_number in range(5):
+        first, second = UserFactory(), UserFactory()
+        for user in (first, second):
+            membership_grant(user=user, role=Role.DELEGATE, city=riga)
+        practice = _practice(first, riga, title=f"Round {round_number}")
+        url = reverse("practices:edit", args=[practice.pk])
+        data = {"city": riga.pk, "description": "d", "version": practice.version}
+        answers = race(post(logged_in(first), url, {**data, "title": "First"}),
+                       post(logged_in(second), url, {**data, "title": "Second"}))
+        assert sorted(a.status_code for a in answers) == [302, 409]
+        practice.refresh_from_db()
+        assert practice.version == 2 and practice.history.count() == 2
