@@ -78,6 +78,26 @@ EXPECTED = {
     "initiatives:propose": ((LOGIN, 200, 200, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "initiatives:remind": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "initiatives:withdraw": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "meetings:briefing": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:briefing_pdf": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:detail": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:document": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:document_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:resolution": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:resolution_create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:resolution_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:timeline": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "practices:attachment": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "practices:attachment_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "practices:contact": ((LOGIN, 403, 200, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'mayor', 'observer', 'no_role', 'former_member')),
+    "practices:create": ((LOGIN, 200, 200, 403, 403, 403, 200, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "practices:detail": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "practices:edit": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "practices:history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "practices:list": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "practices:publish": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
     "logout": ((405, 405, 405, 405, 405, 405, 405, 405, 405), None),
     "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous',)),
@@ -142,6 +162,8 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
     initiative = propose(user=alice, plan=assigned["1.3"].focus_area.plan, point=assigned["1.3"],
                          costs={cities["riga"]: Decimal("100"), cities["tallinn"]: Decimal("50")})
     indicator = Indicator.objects.create(name="Start-ups", unit="per 100,000", first_year=2011, last_year=2012)
+    meeting, resolution, document, practice, attachment = _meetings_and_practices(
+        alice=alice, secretariat=secretariat, cities=cities, plan=assigned["1.3"].focus_area.plan)
     membership = alice.memberships.get()
     _, invitation_token = invitation_send(email="new.delegate@example.org", role="delegate", city=cities["riga"],
                                           invited_by=secretariat)
@@ -151,6 +173,8 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
         "city_slug": "riga", "slug": "riga", "user_id": alice.pk, "membership_id": membership.pk,
         "initiative_id": initiative.pk, "indicator_id": indicator.pk,
         "token": preferences_token(user=mayor),
+        "meeting_id": meeting.pk, "resolution_id": resolution.pk, "document_id": document.pk,
+        "practice_id": practice.pk, "attachment_id": attachment.pk,
     }
     tokens = {"dashboard:invitation_accept": invitation_token, "password_reset_confirm": "set-password"}
     no_role = UserFactory(username="nobody")  # an active account nobody gave a role
@@ -161,6 +185,27 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
               "observer": observer, "chair": chair, "secretariat": secretariat, "no_role": no_role,
               "former_member": former}
     return kwargs, people, tokens
+
+
+def _meetings_and_practices(*, alice, secretariat, cities, plan):
+    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import services as meetings
+    from practices import services as practices
+    from reports.services import NewEvidence
+
+    pdf = NewEvidence(upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"), content_type="application/pdf")
+    meeting = meetings.meeting_create(user=secretariat, documents=[pdf], data={
+        "kind": "mayors", "title": "Mayors' Meeting", "date": date(2011, 12, 1), "host_city": cities["riga"]})
+    resolution = meetings.resolution_create(user=secretariat, data={"meeting": meeting, "title": "Resolution",
+                                                                    "text": "Agreed."}, plans=[plan])
+    pdf = NewEvidence(upload=SimpleUploadedFile("map.pdf", b"%PDF-1.4 map"), content_type="application/pdf")
+    practice = practices.practice_create(user=alice, city=cities["riga"], attachments=[pdf],
+                                         data={"title": "Start-up map", "description": "A map."})
+    return meeting, resolution, meeting.documents.get(), practice, practice.attachments.get()
 
 
 def build_url(name, kwargs, tokens):
