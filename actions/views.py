@@ -10,6 +10,8 @@ from baltmet.history import history_entries
 from cities.access import member_required
 from cities.roles import roles_of
 from initiatives.selectors import approved_initiatives_for_point
+from meetings.selectors import mandate_for_point
+from practices.selectors import practices_for_point
 from reports import permissions
 from reports import selectors as report_selectors
 from reports.models import ProgressReport, ReportingPeriod
@@ -57,6 +59,8 @@ def action_point_detail(request, point_id):
                                      .order_by().first())
             context["can_start"] = permissions.can_start_report(roles, point, period)
     context["approved_initiatives"] = approved_initiatives_for_point(point=point)
+    context["mandate"] = mandate_for_point(point)
+    context["point_practices"] = practices_for_point(point)
     return render(request, "actions/action_point_detail.html", context)
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "digests",
     "initiatives",
     "indicators",
+    "meetings",
+    "practices",
     "demo",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("digests/", include("digests.urls")),
     path("initiatives/", include("initiatives.urls")),
     path("indicators/", include("indicators.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("practices/", include("practices.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

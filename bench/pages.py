@@ -48,6 +48,7 @@ class Entry:
     call: str | None = None  # "module:function", called with kwargs(context) instead of a request
     kwargs: Callable = lambda ctx: {}
     budget: bool = True  # False for the baseline itself
+    query: dict | None = None  # a query string for the URL
 
 
 def _digest_kwargs(ctx):
@@ -70,6 +71,7 @@ PAGES = [
     Entry("benchmarking page", "secretariat", url="indicators:benchmark", args=lambda ctx: [ctx.indicator.pk]),
     Entry("CSV export", "secretariat", url="dashboard:export_csv"),
     Entry("XLSX export", "secretariat", url="dashboard:export_xlsx", budget=False),
+    Entry("practices search", "mayor", url="practices:list", query={"q": "city cooperation"}),
     Entry("digest build, one recipient", "mayor", call="digests.rendering:render_digests", kwargs=_digest_kwargs),
 ]
 
@@ -138,7 +140,7 @@ def _resolve(entry: Entry, ctx: Context):
     client.force_login(ctx.people[entry.who])
 
     def work():
-        response = client.get(url)
+        response = client.get(url, entry.query or {})
         if response.streaming:  # an export: the time is the whole file's
             for _chunk in response.streaming_content:
                 pass

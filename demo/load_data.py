@@ -46,6 +46,7 @@ BASE_USERS = 200
 BASE_INITIATIVES = 50
 BASE_INDICATORS = 10
 INDICATOR_YEARS = 6
+BASE_PRACTICES = 1000
 
 WORDS = (
     "network city cities delegates mayors cooperation innovation transport rail harbour climate energy "
@@ -130,6 +131,7 @@ def _bulk(model, objs, *, when=None, user_id=None):
 class _Generator:
     def __init__(self, *, scale: float, seed: int, end_year: int, today: date, log):
         self.seed = seed
+        self.scale = scale
         self.rng = random.Random(seed)
         self.sizes = Sizes.for_scale(scale)
         self.end_year = end_year
@@ -174,6 +176,7 @@ class _Generator:
         self.reports()
         self.initiatives()
         self.indicators()
+        self.practices()
         return self.counts
 
     def cities(self):
@@ -603,6 +606,39 @@ class _Generator:
         with _fixed_timestamps(IndicatorValue):
             _bulk(IndicatorValue, values)
         self.counts.update(indicators=len(indicators), indicator_values=len(values))
+
+    def practices(self):
+        """1,000 practices per scale unit, each serving a focus area and a point or two of its plan; a third published.
+        The search vector is kept by the database's trigger on PostgreSQL (practices migration 0002)."""
+        if not apps.is_installed("practices"):
+            return
+        from practices.models import Practice
+
+        self.rng = random.Random(f"{self.seed}:practices")
+        count = max(1, round(BASE_PRACTICES * self.scale))
+        practices, links = [], []
+        for _ in range(count):
+            point = self.rng.choice(self.points)
+            city = self.rng.choice([point.coordinating_city, *self.partners_of[id(point)]])
+            when = self.moment(date(point.focus_area.plan.first_year, 1, 1), spread_days=700)
+            delegates = self.delegates.get(city.pk) or [None]
+            practice = Practice(
+                title=self.sentence(3, 8).rstrip("."), city=city, description=self.text(3, 8), results=self.text(1, 3),
+                contact=delegates[0], languages=self.rng.sample(["en", "de", "fi", "sv", "lv", "ru", "et", "lt", "pl"], 2),
+                created_by=delegates[0], created=when, updated=when,
+                published_at=when if self.rng.random() < 0.33 else None,
+            )
+            practice._load_when = when
+            practices.append(practice)
+            links.append(point)
+        with _fixed_timestamps(Practice):
+            _bulk(Practice, practices)
+        areas, points = Practice.focus_areas.through, Practice.action_points.through
+        areas.objects.bulk_create([areas(practice=p, focusarea_id=pt.focus_area_id) for p, pt in zip(practices, links)],
+                                  batch_size=BATCH)
+        points.objects.bulk_create([points(practice=p, actionpoint=pt) for p, pt in zip(practices, links)],
+                                   batch_size=BATCH)
+        self.counts["practices"] = len(practices)
 
 
 def load_data_generate(*, scale: float = 1, seed: int = 1, end_year: int | None = None, today: date | None = None,

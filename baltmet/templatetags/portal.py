@@ -75,6 +75,8 @@ NAV = [
     ("actions:home", "Action plan", "everyone"),
     ("initiatives:list", "Initiatives", "everyone"),
     ("indicators:list", "Indicators", "everyone"),
+    ("meetings:timeline", "Meetings", "everyone"),
+    ("practices:list", "Best practice", "everyone"),
     ("digests:deliveries", "Digests", "secretariat"),
     ("dashboard:people", "People", "secretariat"),
     ("admin:index", "Admin", "secretariat"),
@@ -83,6 +85,7 @@ NAV = [
 def _nav(kinds: frozenset, language: str, prefix: str):
     labels = {"Dashboard": _("Dashboard"), "Review queue": _("Review queue"), "My city": _("My city"),
               "Action plan": _("Action plan"), "Initiatives": _("Initiatives"), "Indicators": _("Indicators"),
+              "Meetings": _("Meetings"), "Best practice": _("Best practice"),
               "Digests": _("Digests"), "People": _("People"), "Admin": _("Admin")}
     items = [f'<li><a href="{escape(reverse(name))}">{escape(labels[label])}</a></li>'
              for name, label, who in NAV if who in kinds]

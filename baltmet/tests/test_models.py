@@ -5,7 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-PORTAL_APPS = ["accounts", "cities", "actions", "reports", "notifications", "digests", "initiatives", "indicators"]
+PORTAL_APPS = ["accounts", "cities", "actions", "reports", "notifications", "digests", "initiatives", "indicators",
+               "meetings", "practices"]
 # Logs of their own, not domain data: an outgoing email is the record of itself; a reset request is a
 # throttle's counter.
 NOT_AUDITED = {"notifications.OutboxMessage", "accounts.PasswordResetRequest"}
