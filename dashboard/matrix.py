@@ -31,9 +31,12 @@ def block_rows(block) -> str:
                cell.period_label if cell.earlier_period else "")
         if key not in drawn:
             earlier = f' <span class="muted small">({escape(key[3])})</span>' if key[3] else ""
-            drawn[key] = (f'<td class="cell{" coordinator" if key[0] else ""}">{marks.get(key[:2], "")}'
-                          f'{status_badge(cell.status)}{earlier}</td>')
-        return drawn[key]
+            drawn[key] = (f'<td class="cell{" coordinator" if key[0] else ""}">{marks.get(key[:2], "")}',
+                          f'{status_badge(cell.status)}{earlier}')
+        start, badge = drawn[key]
+        if cell.report_url:  # the cell leads to the report it summarises
+            badge = f'<a href="{escape(cell.report_url)}">{badge}</a>'
+        return f"{start}{badge}</td>"
 
     rows = []
     for row in block.rows:

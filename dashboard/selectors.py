@@ -28,6 +28,7 @@ class Cell:
     status: str | None = None
     period_label: str = ""
     earlier_period: bool = False
+    report_url: str = ""  # the report it summarises (the review page)
     is_coordinator: bool = False
     is_partner: bool = False
 
@@ -110,7 +111,7 @@ def assigned_pairs(points, taking_part=None) -> set[tuple[int, int]]:
 
 
 def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, periods) -> dict:
-    """{(point id, city id): (delivery status, period label, period id)} from each city's latest
+    """{(point id, city id): (delivery status, period label, period id, report id)} from each city's latest
     reported report on each point, in `period` or before it. `periods`: the plan's, in order.
 
     A plan has a handful of periods and a few thousand reports at most: reading them in the order of
@@ -119,10 +120,10 @@ def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, periods) -
     labels = {p.pk: p.label for p in periods}
     up_to = [p.pk for p in periods if period is None or p.start <= period.start]
     rows = (ProgressReport.objects.filter(period_id__in=up_to, state__in=workflow.REPORTED).order_by()
-            .values_list("action_point_id", "city_id", "delivery_status", "period_id"))
+            .values_list("action_point_id", "city_id", "delivery_status", "period_id", "pk"))
     latest = {}
-    for point_id, city_id, status, period_id in sorted(rows, key=lambda row: order[row[3]]):
-        latest[(point_id, city_id)] = (status, labels[period_id], period_id)
+    for point_id, city_id, status, period_id, report_id in sorted(rows, key=lambda row: order[row[3]]):
+        latest[(point_id, city_id)] = (status, labels[period_id], period_id, report_id)
     return latest
 
 
@@ -229,9 +230,10 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         partners = taking_part[point.pk] - {point.coordinating_city_id}
         cells = []
         for member in cities:
-            status, label, _period_id = latest.get((point.pk, member.pk), (None, "", None))
+            status, label, _period_id, report_id = latest.get((point.pk, member.pk), (None, "", None, None))
             cells.append(Cell(
                 status=status, period_label=label, earlier_period=bool(label) and label != current_label,
+                report_url=link("dashboard:review", report_id) if report_id else "",
                 is_coordinator=member.pk == point.coordinating_city_id, is_partner=member.pk in partners,
             ))
             if status:
@@ -246,7 +248,7 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
     if period is not None:
         # A (point, city) has a reported report in `period` exactly when its latest reported report up
         # to `period` is in `period` (one report per point, city and period): no query of its own.
-        reported = {pair for pair, (_s, _l, period_id) in latest.items() if period_id == period.pk}
+        reported = {pair for pair, (_s, _l, period_id, _r) in latest.items() if period_id == period.pk}
         assigned = assigned_pairs(points, taking_part)
         expected, submitted = Counter(c for _p, c in assigned), Counter(c for _p, c in reported & assigned)
         shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk])
@@ -310,25 +312,6 @@ def report_for_review(report_id: int) -> ProgressReport:
         ).prefetch_related("evidence"),
         pk=report_id,
     )
-
-
-def previous_report(report: ProgressReport) -> tuple[ReportingPeriod | None, ProgressReport | None]:
-    """The same city's report on the same point for the period before; in the plan's first period,
-    its latest report on the point this one continues."""
-    previous_period = (
-        ReportingPeriod.objects.filter(plan_id=report.period.plan_id, start__lt=report.period.start)
-        .order_by("-start").first()
-    )
-    reports = ProgressReport.objects.select_related("period", "action_point__focus_area").prefetch_related("evidence")
-    if previous_period is not None:
-        found = reports.filter(action_point_id=report.action_point_id, city_id=report.city_id,
-                               period=previous_period).first()
-        return previous_period, found
-    if report.action_point.continues_id:
-        found = reports.filter(action_point_id=report.action_point.continues_id, city_id=report.city_id) \
-            .order_by("-period__start").first()
-        return (found.period if found else None), found
-    return None, None
 
 
 def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict:

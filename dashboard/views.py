@@ -19,6 +19,7 @@ from cities import services as city_services
 from cities.access import secretariat_required
 from cities.models import Membership
 from digests import services as digest_services
+from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
@@ -155,14 +156,12 @@ def progress_report_pdf(request):
 # Review --------------------------------------------------------------------------------------------------
 
 
-def _review_page(request, report, *, approve_form=None, return_form=None, status=200):
-    previous_period, previous = selectors.previous_report(report)
+def _review_page(request, report, *, form=None, status=200):
+    previous_period, previous = report_selectors.previous_report(report)
     can_review = request.can_manage and can_review_report(request.roles, report)
     return render(request, "dashboard/review.html", {
         "report": report, "previous": previous, "previous_period": previous_period, "can_review": can_review,
-        "approve_form": approve_form or ReviewForm(prefix="approve"),
-        "return_form": return_form or ReturnForm(prefix="return"),
-        "next": _safe_next(request),
+        "form": form or ReviewForm(), "next": _safe_next(request),
     }, status=status)
 
 
@@ -184,9 +183,9 @@ def review(request, report_id):
 @require_POST
 def approve(request, report_id):
     report = selectors.report_for_review(report_id)
-    form = ReviewForm(request.POST, prefix="approve")
+    form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _review_page(request, report, approve_form=form, status=400)
+        return _review_page(request, report, form=form, status=400)
     try:
         report_services.report_approve(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
     except report_services.ReportStateError as error:
@@ -200,9 +199,9 @@ def approve(request, report_id):
 @require_POST
 def return_report(request, report_id):
     report = selectors.report_for_review(report_id)
-    form = ReturnForm(request.POST, prefix="return")
+    form = ReturnForm(request.POST)
     if not form.is_valid():
-        return _review_page(request, report, return_form=form, status=400)
+        return _review_page(request, report, form=form, status=400)
     try:
         report_services.report_return(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
     except report_services.ReportStateError as error:

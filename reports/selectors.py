@@ -10,7 +10,7 @@ from actions.models import ActionPlan, ActionPoint
 from baltmet.links import link
 from cities.models import City
 
-from . import workflow
+from . import permissions, workflow
 from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
 
 
@@ -86,3 +86,35 @@ def last_reported(point: ActionPoint):
 
 def report_history(report: ProgressReport):
     return report.history.select_related("history_user").order_by("history_date", "history_id")
+
+
+def previous_report(report: ProgressReport) -> tuple[ReportingPeriod | None, ProgressReport | None]:
+    """The same city's report on the same point for the period before; in the plan's first period,
+    its latest report on the point this one continues."""
+    previous_period = (
+        ReportingPeriod.objects.filter(plan_id=report.period.plan_id, start__lt=report.period.start)
+        .order_by("-start").first()
+    )
+    reports = ProgressReport.objects.select_related("period", "action_point__focus_area").prefetch_related("evidence")
+    if previous_period is not None:
+        found = reports.filter(action_point_id=report.action_point_id, city_id=report.city_id,
+                               period=previous_period).first()
+        return previous_period, found
+    if report.action_point.continues_id:
+        found = reports.filter(action_point_id=report.action_point.continues_id, city_id=report.city_id) \
+            .order_by("-period__start").first()
+        return (found.period if found else None), found
+    return None, None
+
+
+def partners_latest(report: ProgressReport, roles) -> list[ProgressReport]:
+    """The other taking-part cities' latest reports on the same point that the person may see
+    (reports.permissions), for the form beside which a delegate writes their own."""
+    point = report.action_point
+    others = point.taking_part_ids() - {report.city_id}
+    latest = {}
+    for other in (ProgressReport.objects.filter(action_point_id=point.pk, city_id__in=others)
+                  .filter(permissions.visible_reports(roles)).select_related("city", "period")
+                  .order_by("period__start")):
+        latest[other.city_id] = other
+    return sorted(latest.values(), key=lambda r: r.city.name)

@@ -162,11 +162,16 @@ def report_detail(request, report_id):
 
 
 def _detail_page(request, roles, report, form, conflict=None, mine=None):
-    return render(request, "reports/report_detail.html", {
+    context = {
         "report": report, "point": report.action_point, "period": report.period, "city": report.city,
         "form": form, "editable": form is not None, "conflict": conflict, "mine": mine,
         "can_review": permissions.can_review_report(roles, report),
-    })
+        "can_see_workspace": permissions.can_view_city(roles, report.city_id),
+    }
+    if form is not None:  # writing: last period's report and the partners' latest, beside the form
+        context["previous_period"], context["previous"] = selectors.previous_report(report)
+        context["partners"] = selectors.partners_latest(report, roles)
+    return render(request, "reports/report_detail.html", context)
 
 
 def _conflict_page(request, roles, current, submitting):

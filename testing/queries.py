@@ -4,6 +4,7 @@ A page that runs the same number of queries for 5 points and for 50 does not gro
 exact number would break whenever a useful query is added to a page, and say nothing more."""
 
 import re
+from collections import Counter
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,8 +30,10 @@ def assert_constant_queries(small, large, *, at_most: int = PAGE_BUDGET) -> None
     """`small` and `large` are count_queries() results of the same thing at two sizes of data."""
     (few, few_sql), (many, many_sql) = small, large
     if few != many:
-        only_few = [_shape(q) for q in few_sql if _shape(q) not in map(_shape, many_sql)]
-        only_many = [_shape(q) for q in many_sql if _shape(q) not in map(_shape, few_sql)]
-        raise AssertionError(f"{few} queries with less data, {many} with more.\nOnly with less:\n"
-                             + "\n".join(only_few) + "\nOnly with more:\n" + "\n".join(only_many))
+        # The queries one run has more of than the other, by shape (ids and literals left out).
+        few_shapes, many_shapes = Counter(map(_shape, few_sql)), Counter(map(_shape, many_sql))
+        only_few, only_many = few_shapes - many_shapes, many_shapes - few_shapes
+        raise AssertionError(f"{few} queries with less data, {many} with more.\nMore with less data:\n"
+                             + "\n".join(f"{n}x {q}" for q, n in only_few.items())
+                             + "\nMore with more data:\n" + "\n".join(f"{n}x {q}" for q, n in only_many.items()))
     assert many <= at_most, f"{many} queries, more than {at_most}:\n" + "\n".join(map(_shape, many_sql))

@@ -28,7 +28,7 @@ def test_the_review_page_shows_the_previous_periods_report_beside(assigned, peri
 def test_the_secretariat_approves_a_submitted_report(assigned, periods, cities, secretariat, alice, client_for):
     report = _report(assigned, periods, cities)
 
-    response = client_for(secretariat).post(reverse("dashboard:approve", args=[report.pk]), {"approve-comment": ""})
+    response = client_for(secretariat).post(reverse("dashboard:approve", args=[report.pk]), {"comment": ""})
 
     assert response.status_code == 302 and response["Location"] == reverse("dashboard:queue")
     report.refresh_from_db()
@@ -41,14 +41,14 @@ def test_returning_needs_a_comment(assigned, periods, cities, secretariat, alice
     report = _report(assigned, periods, cities)
     client = client_for(secretariat)
 
-    response = client.post(reverse("dashboard:return", args=[report.pk]), {"return-comment": "  "})
+    response = client.post(reverse("dashboard:return", args=[report.pk]), {"comment": "  "})
 
     assert response.status_code == 400
     assert "a comment is required to return a report" in response.content.decode()
     report.refresh_from_db()
     assert report.state == WorkflowState.SUBMITTED
 
-    client.post(reverse("dashboard:return", args=[report.pk]), {"return-comment": "Add the numbers, please."})
+    client.post(reverse("dashboard:return", args=[report.pk]), {"comment": "Add the numbers, please."})
     report.refresh_from_db()
     assert report.state == WorkflowState.RETURNED and report.review_comment == "Add the numbers, please."
     assert OutboxMessage.objects.filter(kind="report_returned").exists()
@@ -65,7 +65,7 @@ def test_only_submitted_reports_can_be_reviewed(assigned, periods, cities, secre
         before = ProgressReport.objects.get(pk=report.pk)
         response = client.post(reverse("dashboard:approve", args=[report.pk]), follow=True)
         assert "Only submitted reports can be reviewed" in response.content.decode()
-        response = client.post(reverse("dashboard:return", args=[report.pk]), {"return-comment": "No"}, follow=True)
+        response = client.post(reverse("dashboard:return", args=[report.pk]), {"comment": "No"}, follow=True)
         assert "Only submitted reports can be reviewed" in response.content.decode()
         assert ProgressReport.objects.get(pk=report.pk).state == before.state
     page = client.get(reverse("dashboard:review", args=[approved.pk])).content.decode()
@@ -88,7 +88,7 @@ def test_only_the_secretariat_reviews(assigned, periods, cities, alice, chair, m
     for person in (alice, chair, mayor):
         client = client_for(person)
         assert client.post(reverse("dashboard:approve", args=[report.pk])).status_code == 403
-        assert client.post(reverse("dashboard:return", args=[report.pk]), {"return-comment": "x"}).status_code == 403
+        assert client.post(reverse("dashboard:return", args=[report.pk]), {"comment": "x"}).status_code == 403
     report.refresh_from_db()
     assert report.state == WorkflowState.SUBMITTED
 
@@ -112,3 +112,49 @@ def test_the_queue_lists_submitted_reports_oldest_first_in_pages(assigned, perio
     assert first.context["page"].paginator.count == 28
     waiting = [r.submitted_at for r in first.context["page"]] + [r.submitted_at for r in second.context["page"]]
     assert waiting == sorted(waiting) and len(waiting) == 28
+
+
+def test_the_review_page_has_one_comment_box_for_both_decisions(assigned, periods, cities, secretariat, client_for):
+    report = _report(assigned, periods, cities)
+
+    page = client_for(secretariat).get(reverse("dashboard:review", args=[report.pk])).content.decode()
+
+    assert page.count('name="comment"') == 1
+    assert f'action="{reverse("dashboard:approve", args=[report.pk])}"' in page
+    assert f'formaction="{reverse("dashboard:return", args=[report.pk])}"' in page
+
+
+def test_approving_with_a_comment_keeps_the_comment(assigned, periods, cities, secretariat, client_for):
+    report = _report(assigned, periods, cities)
+
+    client_for(secretariat).post(reverse("dashboard:approve", args=[report.pk]), {"comment": "Well documented."})
+
+    report.refresh_from_db()
+    assert report.state == WorkflowState.APPROVED and report.review_comment == "Well documented."
+
+
+def test_the_review_page_links_a_file_of_evidence_to_its_download(assigned, periods, cities, secretariat, alice,
+                                                                  client_for):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Evidence
+
+    report = _report(assigned, periods, cities)
+    evidence = Evidence(report=report, title="Minutes", added_by=alice, content_type="text/plain", size=5)
+    evidence.file.save("minutes.txt", ContentFile(b"hello"), save=True)
+    client = client_for(secretariat)
+
+    page = client.get(reverse("dashboard:review", args=[report.pk])).content.decode()
+
+    link = reverse("reports:evidence", args=[report.pk, evidence.pk])
+    assert f'href="{link}"' in page
+    download = client.get(link)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"hello"
+
+
+def test_a_dashboard_cell_leads_to_the_review_of_its_report(plan, assigned, periods, cities, secretariat, client_for):
+    report = _report(assigned, periods, cities, "2011 H1")
+
+    page = client_for(secretariat).get(reverse("dashboard:home"), {"period": report.period_id}).content.decode()
+
+    assert f'href="{reverse("dashboard:review", args=[report.pk])}"' in page

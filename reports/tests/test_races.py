@@ -97,9 +97,9 @@ def test_approve_and_return_at_once_only_one_is_applied_and_the_delegate_gets_on
         mails_before = OutboxMessage.objects.filter(to=alice.email).count()
 
         approving, returning = race(
-            post(logged_in(secretariat), reverse("dashboard:approve", args=[report.pk]), {"approve-comment": ""}),
+            post(logged_in(secretariat), reverse("dashboard:approve", args=[report.pk]), {"comment": ""}),
             post(logged_in(colleague), reverse("dashboard:return", args=[report.pk]),
-                 {"return-comment": "Please add the figures."}),
+                 {"comment": "Please add the figures."}),
         )
 
         assert approving.status_code == 302 and returning.status_code == 302

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 from django.urls import reverse
 
@@ -122,9 +122,43 @@ def test_the_report_page_runs_a_bounded_number_of_queries_whatever_the_data(citi
     def page(report):
         assert client.get(reverse("reports:report", args=[report.pk])).status_code == 200
 
-    area, period = _network(cities, 5, 1)
+    # Two periods at least: beside a draft, the page reads the report of the period before.
+    area, period = _network(cities, 5, 2)
     report = ProgressReport.objects.filter(city=cities["riga"], period=period).first()
     small = count_queries(lambda: page(report))
-    _area, period = _network(cities, 45, 19, area=area, first_year=2012)
+    _area, period = _network(cities, 45, 18, area=area, first_year=2012)
     report = ProgressReport.objects.filter(city=cities["riga"], period=period).first()
     assert_constant_queries(small, count_queries(lambda: page(report)))
+
+
+APPROVED = {"state": WorkflowState.APPROVED, "submitted_at": datetime(2011, 7, 1, tzinfo=timezone.utc),
+            "reviewed_at": datetime(2011, 7, 2, tzinfo=timezone.utc)}
+
+
+def test_a_delegate_writes_beside_last_periods_report_and_the_partners_latest(assigned, periods, cities, alice,
+                                                                            client_for):
+    point = assigned["1.3"]  # Riga coordinates, Tallinn is the partner
+    ProgressReport.objects.create(action_point=point, city=cities["riga"], period=periods["2011 H1"],
+                                  summary="Riga planned the tender.", **APPROVED)
+    ProgressReport.objects.create(action_point=point, city=cities["tallinn"], period=periods["2011 H1"],
+                                  summary="Tallinn joined the tender.", **APPROVED)
+    ProgressReport.objects.create(action_point=point, city=cities["oslo"], period=periods["2011 H1"],
+                                  summary="Oslo is not part of this point.", **APPROVED)
+    ProgressReport.objects.create(action_point=point, city=cities["tallinn"], period=periods["2011 H2"],
+                                  summary="Tallinn's draft, not for others yet.")
+    draft = ProgressReport.objects.create(action_point=point, city=cities["riga"], period=periods["2011 H2"])
+
+    page = client_for(alice).get(reverse("reports:report", args=[draft.pk])).content.decode()
+
+    assert "Your city's report for 2011 H1" in page and "Riga planned the tender." in page
+    assert "Tallinn joined the tender." in page
+    assert "Tallinn's draft" not in page and "Oslo is not part" not in page
+
+
+def test_in_the_first_period_the_page_says_there_is_no_earlier_report(assigned, periods, cities, alice, client_for):
+    draft = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H1"])
+
+    page = client_for(alice).get(reverse("reports:report", args=[draft.pk])).content.decode()
+
+    assert "This is the first reporting period of the plan." in page
+    assert "No report of a partner city on this point yet." in page
