@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from baltmet.views import favicon
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),
     path("practices/", include("practices.urls")),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the static files.
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
