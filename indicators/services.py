@@ -50,6 +50,18 @@ class ValueRefused(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Imported:
+    values: list[IndicatorValue]
+    separator: str  # "," or ";" or "\t", as read from the file's first line
+
+
+# What Excel writes as "CSV" depends on the locale: commas, or semicolons where the comma is the
+# decimal mark (most of the network's). The first line says which; a tab-separated file is read too.
+SEPARATORS = (";", "\t", ",")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
 @transaction.atomic
 def indicator_save(*, user, indicator: Indicator) -> Indicator:
     """Save a new or changed definition (the form has validated it); the Secretariat only."""
@@ -60,10 +72,14 @@ def indicator_save(*, user, indicator: Indicator) -> Indicator:
     return indicator
 
 
-def parse_value(text: str) -> Decimal | None:
-    """A number as written in a spreadsheet export: '12.5', '-3', '1e3'; spaces around are fine."""
+def parse_value(text: str, *, decimal_comma: bool = False) -> Decimal | None:
+    """A number as written in a spreadsheet export: '12.5', '-3', '1e3'; spaces around are fine. With
+    `decimal_comma`, "8,7" is 8.7 (a cell of its own: in a comma file, quoted); "1.234,5" stays refused."""
+    text = (text or "").strip()
+    if decimal_comma and _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
     try:
-        value = Decimal((text or "").strip())
+        value = Decimal(text)
     except InvalidOperation:
         return None
     if not value.is_finite() or abs(value) >= MAX_ABS_VALUE:
@@ -131,6 +147,14 @@ def _decode(data: bytes) -> str:
         raise ImportRefused([RowError(0, "", (_("The file is not UTF-8 text. Save it as “CSV UTF-8”."),))]) from None
 
 
+def _separator(text: str) -> str:
+    """The separator of the first line: the one that splits it into the most columns, a comma on a tie."""
+    first = text.split("\n", 1)[0]
+    counts = {separator: first.count(separator) for separator in SEPARATORS}
+    best = max(SEPARATORS, key=lambda separator: (counts[separator], separator == ","))
+    return best if counts[best] else ","
+
+
 def _city_lookup() -> dict[str, City]:
     lookup = {}
     for city in City.objects.all():
@@ -140,14 +164,18 @@ def _city_lookup() -> dict[str, City]:
 
 
 @transaction.atomic
-def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[IndicatorValue]:
-    """Check every row of a city,year,value,source file; write them all, or refuse the file whole."""
+def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> Imported:
+    """Check every row of a city,year,value,source file; write them all, or refuse the file whole.
+    The separator is read from the first line; a row with more cells than columns is refused, never
+    guessed at (`Riga,2010,8,7,CSB` is 8.7 with a decimal comma, or 8 from a source called "7"?)."""
     roles = roles_of(user)
     if not permissions.can_enter(roles):
         raise PermissionDenied(_("Only delegates and the Secretariat enter values."))
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportRefused([RowError(0, "", (_("The file is larger than 1 MB."),))])
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    text = _decode(data)
+    separator = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = [column.strip().casefold() for column in next(reader)]
     except StopIteration:
@@ -157,8 +185,9 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
         raise ImportRefused([RowError(1, "", (
-            _("The first line must name the columns city,year,value,source; missing: %(columns)s.")
-            % {"columns": ", ".join(missing)},
+            _("The first line must name the columns city, year, value and source, separated by commas or "
+              "semicolons; missing: %(columns)s (the first line was read as “%(found)s”).")
+            % {"columns": ", ".join(missing), "found": " | ".join(header)[:200]},
         ))])
     position = {column: header.index(column) for column in CSV_COLUMNS}
     cities = _city_lookup()
@@ -171,6 +200,13 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
                 continue
             cell = {column: (row[i].strip() if i < len(row) else "") for column, i in position.items()}
             reasons = []
+            extra = [text for text in row[len(header):] if text.strip()]
+            if extra:
+                errors.append(RowError(line, cell["city"], (_(
+                    "%(cells)s cells for %(columns)s columns: is there a decimal comma in a comma-separated "
+                    "file? Put the number in quotes (\"8,7\") or save the file with semicolons"
+                ) % {"cells": len(row), "columns": len(header)},)))
+                continue
             if any(_CONTROL.search(text) for text in row):
                 # A NUL or another control character: no spreadsheet writes one into a cell on purpose.
                 errors.append(RowError(line, "", (_("a cell holds a control character (such as NUL); "
@@ -185,7 +221,7 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
             if year is None or not _check_year(indicator, year):
                 reasons.append(_("wrong year “%(year)s”: this indicator is collected for %(first)s–%(last)s")
                                % {"year": cell["year"], "first": indicator.first_year, "last": indicator.last_year})
-            value = parse_value(cell["value"])
+            value = parse_value(cell["value"], decimal_comma=True)  # "8,7" in one cell can only be 8.7
             if value is None:
                 reasons.append(_value_problem(cell["value"]))
             if not cell["source"]:
@@ -211,4 +247,4 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> list[
             saved.append(_save_value(indicator=indicator, city=city, year=year, value=value, source=source, user=user))
         except ValueRefused as refused:  # entered by somebody else meanwhile: the file is refused whole
             raise ImportRefused([RowError(line, city.name, (str(refused),))]) from None
-    return saved
+    return Imported(saved, separator)

@@ -103,7 +103,9 @@ def values_upload(request, indicator_id):
         except services.ImportRefused as refused:
             errors = refused.errors
         else:
-            messages.success(request, _("%(count)s values imported.") % {"count": len(saved)})
+            separated = {",": _("commas"), ";": _("semicolons"), "\t": _("tabs")}[saved.separator]
+            messages.success(request, _("%(count)s values imported (the file was read as separated by %(separator)s).")
+                             % {"count": len(saved.values), "separator": separated})
             return redirect("indicators:values", indicator.pk)
     return render(request, "indicators/upload.html", {
         "indicator": indicator, "form": form, "errors": errors,

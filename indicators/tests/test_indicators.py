@@ -124,7 +124,7 @@ GOOD = b"city,year,value,source\nRiga,2010,10.5,Statistics Latvia\nriga,2011,11,
 def test_a_good_file_is_imported(patents, alice, cities):
     saved = indicator_values_import(indicator=patents, user=alice, data=GOOD)
 
-    assert len(saved) == 2
+    assert len(saved.values) == 2 and saved.separator == ","
     assert dict(IndicatorValue.objects.values_list("year", "value")) == {2010: Decimal("10.5"), 2011: Decimal("11")}
     assert IndicatorValue.history.count() == 2
 
@@ -143,6 +143,30 @@ def test_an_import_correcting_a_value_keeps_the_old_one_in_history(patents, alic
     row = IndicatorValue.objects.get(city=cities["riga"], year=2010)
     assert row.value == Decimal("10.5")
     assert {h.value for h in row.history.all()} == {Decimal("7"), Decimal("10.5")}
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read_as_excel_writes_it(patents, alice, cities):
+    data = "city;year;value;source\nRiga;2010;8,7;CSB Latvia\nRiga;2011;9.25;CSB Latvia\n".encode()
+
+    saved = indicator_values_import(indicator=patents, user=alice, data=data)
+
+    assert saved.separator == ";"
+    assert dict(IndicatorValue.objects.values_list("year", "value")) == {2010: Decimal("8.7"), 2011: Decimal("9.25")}
+
+
+def test_a_decimal_comma_in_a_comma_file_is_refused_with_its_line_never_guessed(patents, alice, cities):
+    data = b"city,year,value,source\nRiga,2010,8,7,CSB Latvia\nRiga,2011,\"9,5\",CSB Latvia\n"
+
+    errors = refused(patents, alice, data)
+
+    assert list(errors) == [2] and "decimal comma" in errors[2]
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_thousands_separator_is_refused_not_misread(patents, alice, cities):
+    errors = refused(patents, alice, "city;year;value;source\nRiga;2010;1.234,5;CSB\n".encode())
+
+    assert "“1.234,5” is not a number" in errors[2]
 
 
 def refused(indicator, user, data):
@@ -324,6 +348,7 @@ def test_uploading_on_the_page(patents, alice, client_for):
     assert "2 bad rows. Nothing was saved." in page and "unknown city" in page and "not a number" in page
     assert not IndicatorValue.objects.exists()
 
-    good = SimpleUploadedFile("v.csv", GOOD)
-    response = client.post(reverse("indicators:upload", args=[patents.pk]), {"file": good})
-    assert response.status_code == 302 and IndicatorValue.objects.count() == 2
+    good = SimpleUploadedFile("v.csv", GOOD.replace(b",", b";"))
+    response = client.post(reverse("indicators:upload", args=[patents.pk]), {"file": good}, follow=True)
+    assert IndicatorValue.objects.count() == 2
+    assert "2 values imported (the file was read as separated by semicolons)." in response.content.decode()
