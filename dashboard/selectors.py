@@ -156,6 +156,26 @@ def missing_reports(points, cities, period: ReportingPeriod | None, today=None, 
     ]
 
 
+@dataclass(frozen=True)
+class BeforeClosing:
+    """What closing a period would stop: reports still being written, reports waiting for review (no
+    step is taken in a closed period, review included) and the reports never started."""
+
+    being_written: int
+    awaiting_review: int
+    missing: list
+
+
+def before_closing(period: ReportingPeriod) -> BeforeClosing:
+    states = Counter(ProgressReport.objects.filter(period=period).values_list("state", flat=True))
+    missing = missing_reports(plan_points(period.plan), member_cities(), period)
+    return BeforeClosing(
+        being_written=sum(states[state] for state in workflow.EDITABLE),
+        awaiting_review=sum(states[state] for state in workflow.AWAITING_REVIEW),
+        missing=missing,
+    )
+
+
 # The dashboard -------------------------------------------------------------------------------------------
 
 

@@ -353,9 +353,16 @@ def _period_form(request, plan, period):
 
 
 @secretariat_required
-@require_POST
 def period_close(request, period_id):
-    return _period_set_closed(request, period_id, closed=True)
+    """GET asks first, saying what closing would lock; the POST from that page closes."""
+    if request.method == "POST":
+        return _period_set_closed(request, period_id, closed=True)
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_id)
+    if period.is_closed:
+        return redirect("dashboard:plan", period.plan_id)
+    return render(request, "dashboard/period_close.html", {
+        "period": period, "plan": period.plan, "before": selectors.before_closing(period),
+    })
 
 
 @secretariat_required

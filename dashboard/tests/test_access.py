@@ -78,6 +78,7 @@ def test_the_secretariat_reaches_every_page(urls, secretariat, client_for):
     client = client_for(secretariat)
     for name in READ_ONLY + MANAGE_GET:
         assert client.get(urls[name]).status_code == 200, name
-    for name in ["approve", "return", "remind", "period_close"]:
+    assert client.get(urls["period_close"]).status_code == 200  # it asks before closing
+    for name in ["approve", "return", "remind", "period_open"]:
         # A GET on an action is refused politely, never a 500.
         assert client.get(urls[name]).status_code == 405, name

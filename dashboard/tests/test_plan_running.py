@@ -58,6 +58,15 @@ def test_a_closed_period_locks_its_reports_until_reopened(plan, assigned, period
     report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=period,
                                            summary="Draft")
     client = client_for(secretariat)
+    plan_page = client.get(reverse("dashboard:plan", args=[plan.pk])).content.decode()
+    assert f'href="{reverse("dashboard:period_close", args=[period.pk])}"' in plan_page  # a link, not a button
+
+    asked = client.get(reverse("dashboard:period_close", args=[period.pk])).content.decode()
+    period.refresh_from_db()
+    assert not period.is_closed
+    assert "Close period 2011 H1?" in asked and "1 report is still being written (a draft or returned)." in asked
+    assert "Riga (2)" in asked and "Tallinn (2)" in asked  # 1.3 (Riga's is a draft) and 2.1 from each
+
     client.post(reverse("dashboard:period_close", args=[period.pk]))
     period.refresh_from_db()
     assert period.is_closed
