@@ -117,6 +117,12 @@ def action_point_update(*, point: ActionPoint, version: int, status: str, coordi
 def point_assign(*, point: ActionPoint, coordinating_city: City | None, partner_cities, user) -> ActionPoint:
     require_secretariat(user)
     partners = [city for city in partner_cities if city != coordinating_city]
+    already = set(ActionPoint.objects.get(pk=point.pk).taking_part_ids())
+    former = [city.name for city in [coordinating_city, *partners]
+              if city is not None and not city.is_member and city.pk not in already]
+    if former:
+        raise ValidationError(_("%(cities)s left the network and cannot take on an action point.")
+                              % {"cities": ", ".join(former)})
     point.coordinating_city = coordinating_city
     point.demo_assignment = False
     point._history_user = user
@@ -142,18 +148,20 @@ def plan_start_successor(*, plan: ActionPlan, title: str, first_year: int, last_
     successor._history_user = user
     successor._change_reason = f"Started from {plan.title}"
     successor.save()
-    for area in plan.focus_areas.order_by("number").prefetch_related("action_points__partner_cities"):
+    for area in plan.focus_areas.order_by("number").prefetch_related("action_points__partner_cities", "action_points__coordinating_city"):
         new_area = FocusArea(plan=successor, number=area.number, title=area.title, description=area.description)
         new_area._history_user = user
         new_area.save()
         for point in area.action_points.order_by("sequence"):
+            # A city that has left the network is not carried into the new plan.
+            coordinator = point.coordinating_city if point.coordinating_city and point.coordinating_city.is_member else None
             new_point = ActionPoint(
                 focus_area=new_area, sequence=point.sequence, text=point.text,
-                coordinating_city_id=point.coordinating_city_id, status=None,
+                coordinating_city=coordinator, status=None,
                 continues=point, demo_assignment=point.demo_assignment,
             )
             new_point._history_user = user
             new_point._change_reason = f"Continues {point.number} of {plan.title}"
             new_point.save()
-            new_point.partner_cities.set(point.partner_cities.all())
+            new_point.partner_cities.set([city for city in point.partner_cities.all() if city.is_member])
     return successor

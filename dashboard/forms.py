@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import INVITABLE_ROLES, Invitation
@@ -161,7 +162,12 @@ class PointCitiesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = City.objects.order_by("name")
+        # Cities that have left the network (Copenhagen, 2010) are not offered; one already on the point
+        # stays listed so that saving the form does not drop it unasked.
+        kept = set(self.instance.partner_cities.values_list("pk", flat=True)) if self.instance.pk else set()
+        if self.instance.coordinating_city_id:
+            kept.add(self.instance.coordinating_city_id)
+        cities = City.objects.filter(Q(left__isnull=True) | Q(pk__in=kept)).order_by("name")
         self.fields["coordinating_city"].queryset = cities
         self.fields["partner_cities"].queryset = cities
         self.fields["partner_cities"].required = False

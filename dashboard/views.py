@@ -324,10 +324,14 @@ def point_cities(request, point_id):
     point = get_object_or_404(ActionPoint.objects.select_related("focus_area__plan"), pk=point_id)
     form = PointCitiesForm(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
-        action_services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
-                              partner_cities=form.cleaned_data["partner_cities"], user=request.user)
-        messages.success(request, _("Cities of action point %(number)s saved.") % {"number": point.number})
-        return redirect("dashboard:plan", point.focus_area.plan_id)
+        try:
+            action_services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
+                                         partner_cities=form.cleaned_data["partner_cities"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cities of action point %(number)s saved.") % {"number": point.number})
+            return redirect("dashboard:plan", point.focus_area.plan_id)
     return render(request, "dashboard/point_cities.html", {"point": point, "form": form})
 
 

@@ -114,3 +114,39 @@ def test_states_are_untouched_by_plan_copies(plan, assigned, periods, cities, se
     client_for(secretariat).post(reverse("dashboard:plan_successor", args=[plan.pk]), {
         "title": "Next", "first_year": 2013, "last_year": 2014})
     assert ProgressReport.objects.count() == 1
+
+
+def test_a_city_that_left_the_network_is_not_offered_nor_accepted(plan, points, cities, secretariat, client_for):
+    assert cities["copenhagen"].left is not None
+    url = reverse("dashboard:point_cities", args=[points["1.2"].pk])
+    client = client_for(secretariat)
+
+    assert "Copenhagen" not in client.get(url).content.decode()
+    response = client.post(url, {"coordinating_city": cities["oslo"].pk, "partner_cities": [cities["copenhagen"].pk]})
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not points["1.2"].partner_cities.exists()
+
+
+def test_a_former_member_on_an_old_point_stays_listed_and_is_not_copied_into_the_next_plan(
+        plan, assigned, cities, secretariat, client_for):
+    point = assigned["1.3"]
+    point.partner_cities.add(cities["copenhagen"])  # from the days it was a member
+    client = client_for(secretariat)
+
+    assert "Copenhagen" in client.get(reverse("dashboard:point_cities", args=[point.pk])).content.decode()
+    client.post(reverse("dashboard:plan_successor", args=[plan.pk]),
+                {"title": "Action Plan 2013–2014", "first_year": 2013, "last_year": 2014})
+
+    copied = ActionPoint.objects.get(continues=point)
+    assert [c.slug for c in copied.partner_cities.all()] == ["tallinn"]
+
+
+def test_the_service_refuses_a_former_member_whoever_calls_it(points, cities, secretariat):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from actions.services import point_assign
+
+    with pytest.raises(ValidationError, match="Copenhagen left the network"):
+        point_assign(point=points["1.2"], coordinating_city=cities["copenhagen"], partner_cities=[], user=secretariat)
