@@ -15,4 +15,5 @@ urlpatterns = [
     path("practices/", include("practices.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ops.urls")),
 ]
