@@ -64,7 +64,7 @@ def _plain_get(url, headers=None):
 @pytest.fixture
 def stack_tools():
     if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
-        service_required("nginx", "nginx is not installed (apt-get install nginx-light)")
+        service_required("nginx", "nginx is not installed (apt-get install nginx)")
     if not shutil.which("openssl"):
         service_required("openssl", "openssl is not installed")
 
