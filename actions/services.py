@@ -42,7 +42,7 @@ def _save_if_changed(instance, values: dict, result: ImportResult, label: str) -
 
 
 @transaction.atomic
-def plan_import(*, parsed: ParsedPlan, status: str | None = None) -> ImportResult:
+def plan_import(*, parsed: ParsedPlan, status: str | None = None, progress=None) -> ImportResult:
     """Create the plan or bring it in line with the text. Unchanged rows are not saved, so a second
     import of the same text writes nothing, history included. Coordinating and partner cities are
     not in plan texts and are left as they are; focus areas and points missing from the text are
@@ -66,7 +66,7 @@ def plan_import(*, parsed: ParsedPlan, status: str | None = None) -> ImportResul
         (point.focus_area.number, point.sequence): point
         for point in ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
     }
-    for parsed_area in parsed.areas:
+    for parsed_area in (progress or (lambda items, **kwargs: items))(parsed.areas, desc="Importing", unit="focus area"):
         area = areas.pop(parsed_area.number, None) or FocusArea(plan=plan, number=parsed_area.number)
         _save_if_changed(
             area, {"title": parsed_area.title, "description": parsed_area.description},

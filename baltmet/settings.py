@@ -56,10 +56,16 @@ INSTALLED_APPS = [
     "indicators",
     "meetings",
     "practices",
+    "ops",
     "demo",
 ]
 
 MIDDLEWARE = [
+    # Health, readiness and metrics first: probes ask an instance directly, by address, over HTTP (ops/).
+    "ops.middleware.ProbesMiddleware",
+    # A request id in every log line and in the tasks the request queues; latency and status by view.
+    "ops.requestid.RequestIdMiddleware",
+    "ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, whose static files keep their own long-lived caching headers.
@@ -114,6 +120,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Re-check pooled connections so a restarted PostgreSQL does not need an app restart.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode, a connection is someone else's after each transaction:
+    # no connection kept by Django, no server-side cursors (docs/operations.md).
+    if env.str("DATABASE_POOLER", default="") == "transaction":
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -160,6 +171,22 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Uploaded evidence on S3-compatible object storage (django-storages) when a bucket is named, so every
+# machine sees the same files; local files under MEDIA_ROOT otherwise. Files stay private: downloads go
+# through the portal's permission check, never a public URL.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
 
 # Cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1, a database of its own) shared by every process;
 # without it each process keeps a small local cache. The cache only ever saves work: with its Redis
@@ -233,6 +260,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # With acks_late tasks, a worker should hold only the task it runs: prefetched ones would wait for
 # the visibility timeout if the worker died.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues, so digests never delay notifications (ops/queues.py): a worker started without -Q takes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "digests": {}}
+CELERY_TASK_ROUTES = ("ops.queues.route",)
+# Beat writes each tick's time at once (PeriodicTask.last_run_at), for `manage.py check_celery`.
+CELERY_BEAT_SYNC_EVERY = 1
 
 # Production hardening: on whenever DEBUG is off (behind TLS), individually overridable.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -259,12 +292,18 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="baltmet-demo-2011")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
     "filters": {
+        "request_id": {"()": "ops.requestid.RequestIdFilter"},
         "one_line": {"()": "baltmet.logs.OneLine"},
         "client_errors_on_one_line": {"()": "baltmet.logs.OneLine", "client_errors_only": True},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # LOG_FORMAT: json (the default in production: one object a line, with the request id) or plain.
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": env.str("LOG_FORMAT", default="plain" if DEBUG else "json")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"},
@@ -306,3 +345,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Operations (ops/, docs/operations.md). /metrics answers only a bearer of METRICS_TOKEN (404 without one).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Error reporting through Sentry's SDK, only when SENTRY_DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from ops.sentry import init as _sentry_init
+
+    _sentry_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=""), release=RELEASE,
+                 traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))

@@ -169,14 +169,11 @@ class _Generator:
 
     # steps ---------------------------------------------------------------------------------------
 
-    def run(self) -> Counter:
-        self.cities()
-        self.people()
-        self.plans()
-        self.reports()
-        self.initiatives()
-        self.indicators()
-        self.practices()
+    def run(self, progress=None) -> Counter:
+        steps = [self.cities, self.people, self.plans, self.reports, self.initiatives, self.indicators,
+                 self.practices]
+        for step in (progress or (lambda items, **kwargs: items))(steps, desc="Generating", unit="step"):
+            step()
         return self.counts
 
     def cities(self):
@@ -642,7 +639,7 @@ class _Generator:
 
 
 def load_data_generate(*, scale: float = 1, seed: int = 1, end_year: int | None = None, today: date | None = None,
-                       log=print) -> Counter:
+                       log=print, progress=None) -> Counter:
     """Fill an empty database with a generated network `scale` times the base size; returns row counts.
 
     Refuses a database that already has action plans, so it can never mix into real data.
@@ -654,4 +651,4 @@ def load_data_generate(*, scale: float = 1, seed: int = 1, end_year: int | None 
     today = today or timezone.localdate()
     end_year = end_year or today.year
     with transaction.atomic():
-        return _Generator(scale=scale, seed=seed, end_year=end_year, today=today, log=log).run()
+        return _Generator(scale=scale, seed=seed, end_year=end_year, today=today, log=log).run(progress)

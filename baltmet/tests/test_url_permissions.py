@@ -89,6 +89,10 @@ EXPECTED = {
     "meetings:resolution_create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:resolution_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:timeline": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    # Probes, open to anyone and saying nothing but "ok"; /metrics answers only METRICS_TOKEN's bearer (unset: 404).
+    "ops:healthz": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "ops:metrics": ((404, 404, 404, 404, 404, 404, 404, 404, 404), None),
+    "ops:readyz": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
     "practices:attachment": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "practices:attachment_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "practices:contact": ((LOGIN, 403, 200, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'mayor', 'observer', 'no_role', 'former_member')),

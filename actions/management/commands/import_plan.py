@@ -1,3 +1,4 @@
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from actions import services
 from actions.models import ActionPlan
 from actions.plan_text import PlanFormatError, decode_plan, parse_plan
+from ops.progress import progress
 
 
 class Command(BaseCommand):
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         except PlanFormatError as error:
             raise CommandError(f"{file}: {error}; nothing was imported") from None
 
-        result = services.plan_import(parsed=parsed, status=status)
+        result = services.plan_import(parsed=parsed, status=status, progress=partial(progress, command=self))
         points = sum(len(area.points) for area in parsed.areas)
         if result.changed:
             self.stdout.write(self.style.SUCCESS(

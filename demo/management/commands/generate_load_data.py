@@ -1,8 +1,10 @@
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.load_data import LoadDataRefused, load_data_generate
+from ops.progress import progress
 
 
 class Command(BaseCommand):
@@ -20,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, end_year, **options):
         started = time.perf_counter()
         try:
-            counts = load_data_generate(scale=scale, seed=seed, end_year=end_year, log=self.stdout.write)
+            counts = load_data_generate(scale=scale, seed=seed, end_year=end_year, log=self.stdout.write,
+                                         progress=partial(progress, command=self))
         except LoadDataRefused as error:
             raise CommandError(str(error)) from None
         for name, count in sorted(counts.items()):

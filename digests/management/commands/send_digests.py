@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from digests import services
 from notifications.models import OutboxMessage
 from notifications.services import outbox_send
+from ops.progress import progress
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             return
         planned = services.digests_fan_out(only_email=only, period=period, queue=False)
         counts = {}
-        for item in planned:
+        for item in progress(planned, command=self, desc="Sending digests", unit="email"):
             message = item.message
             if message.status != OutboxMessage.Status.PENDING:
                 outcome = f"already {message.status}"

@@ -1,0 +1,36 @@
+"""gunicorn's settings for the portal (deploy/systemd/baltmet-web@.service passes --config and --bind).
+
+Sync workers behind nginx, which buffers slow clients: WEB_CONCURRENCY workers (default 2 × cores + 1).
+Metrics are summed over the workers through PROMETHEUS_MULTIPROC_DIR, emptied at start."""
+
+import glob
+import multiprocessing
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 30
+# A worker is replaced after this many requests (jittered, so not all at once): no slow leak lives long.
+max_requests = 2000
+max_requests_jitter = 200
+# nginx writes the access log (with the request id); the portal's own lines go to stderr as JSON.
+accesslog = None
+errorlog = "-"
+# Only the local nginx's X-Forwarded-* headers are believed.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for path in glob.glob(os.path.join(directory, "*.db")):
+            os.remove(path)  # the previous run's workers are gone
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
