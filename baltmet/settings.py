@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "django.contrib.sitemaps",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "baltmet.apps.BaltMetConfig",
     "accounts",
     "cities",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "indicators",
     "meetings",
     "practices",
+    "public",
     "demo",
 ]
 
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public pages and the public API see an anonymous visitor, whoever asks (public/middleware.py).
+    "public.middleware.PublicPagesAreAnonymous",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -306,3 +313,45 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The REST API (api/, documented in docs/api.md): bearer tokens per person (stored hashed) or the
+# browser's session, JSON only, the same error body for every refusal, throttled per token (per
+# address for anonymous callers) in Django's default cache — set CACHE_URL so that every process
+# counts together. Rates are "N/second|minute|hour|day".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.InNetwork"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Anonymous callers are told apart by address: X-Forwarded-For is believed only behind our own proxy.
+    "NUM_PROXIES": 1 if env.bool("BEHIND_PROXY", default=False) else 0,
+}
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="120/minute")
+API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="60/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BaltMet portal API",
+    "DESCRIPTION": "The Baltic Metropolises Network's action plan: public data, and the delegates' and the "
+                   "Secretariat's work. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryStatusEnum": "actions.models.DeliveryStatus",
+        "WorkflowStateEnum": "reports.models.WorkflowState",
+        "PlanStatusEnum": "actions.models.ActionPlan.Status",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    # Swagger UI from the portal's own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

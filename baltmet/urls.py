@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from public.urls import sitemap as public_sitemap
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:home", permanent=False), name="home"),
     path("accounts/", include("accounts.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),
     path("practices/", include("practices.urls")),
+    path("public/", include("public.urls")),
+    path("sitemap.xml", public_sitemap, name="sitemap"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
