@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "django.contrib.sitemaps",
     "baltmet.apps.BaltMetConfig",
     "accounts",
     "cities",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "meetings",
     "practices",
     "ops",
+    "public",
     "demo",
 ]
 
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public pages and the public API see an anonymous visitor, whoever asks (public/middleware.py).
+    "public.middleware.PublicPagesAreAnonymous",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -46,12 +46,17 @@ def overall_status(point, latest_approved: list[str]) -> OverallStatus:
     return OverallStatus(next(s for s in WORST_FIRST if s in latest_approved or s == DeliveryStatus.NOT_STARTED), False)
 
 
-def latest_approved_statuses(point_ids) -> dict[int, list[str]]:
-    """{point id: [the delivery status of each city's latest approved report on it]}, in one query."""
+def latest_approved_statuses(point_ids, *, published_only: bool = False) -> dict[int, list[str]]:
+    """{point id: [the delivery status of each city's latest approved report on it]}, in one query.
+    `published_only`: of the reports the public sees (reports.permissions.published_reports)."""
+    reports = ProgressReport.objects.filter(action_point_id__in=list(point_ids), state__in=workflow.PUBLIC_IN_NETWORK)
+    if published_only:
+        from .permissions import published_reports
+
+        reports = reports.filter(published_reports())
     latest = {}
     for point_id, city_id, status in (
-        ProgressReport.objects.filter(action_point_id__in=list(point_ids), state__in=workflow.PUBLIC_IN_NETWORK)
-        .order_by("period__start").values_list("action_point_id", "city_id", "delivery_status")
+        reports.order_by("period__start", "published_at").values_list("action_point_id", "city_id", "delivery_status")
     ):
         latest[(point_id, city_id)] = status
     by_point = defaultdict(list)
@@ -60,7 +65,15 @@ def latest_approved_statuses(point_ids) -> dict[int, list[str]]:
     return by_point
 
 
-def overall_statuses(points) -> dict[int, OverallStatus]:
-    """Every point's overall status, in one query whatever the number of points."""
-    approved = latest_approved_statuses(point.pk for point in points)
-    return {point.pk: overall_status(point, approved.get(point.pk, [])) for point in points}
+class _NotSetByCoordinator:
+    status = None
+
+
+def overall_statuses(points, *, public: bool = False) -> dict[int, OverallStatus]:
+    """Every point's overall status, in one query whatever the number of points.
+
+    `public`: as the public is told it — from published reports alone, never the coordinator's own word
+    or an approved report the Secretariat has not published."""
+    approved = latest_approved_statuses((point.pk for point in points), published_only=public)
+    return {point.pk: overall_status(_NotSetByCoordinator if public else point, approved.get(point.pk, []))
+            for point in points}

@@ -102,6 +102,23 @@ EXPECTED = {
     "practices:history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "practices:list": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "practices:publish": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    # The public pages: the same page for everybody, GET and HEAD only.
+    "public:action_point": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_action_points_csv": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_action_points_json": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_indicator_values_csv": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_indicator_values_json": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_plans_csv": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_plans_json": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_progress_csv": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:data_progress_json": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:feed": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:home": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:indicator": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:indicators": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:plan": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "sitemap": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
     "logout": ((405, 405, 405, 405, 405, 405, 405, 405, 405), None),
     "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous',)),
@@ -165,7 +182,8 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
                                             upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes"))
     initiative = propose(user=alice, plan=assigned["1.3"].focus_area.plan, point=assigned["1.3"],
                          costs={cities["riga"]: Decimal("100"), cities["tallinn"]: Decimal("50")})
-    indicator = Indicator.objects.create(name="Start-ups", unit="per 100,000", first_year=2011, last_year=2012)
+    indicator = Indicator.objects.create(name="Start-ups", unit="per 100,000", first_year=2011, last_year=2012,
+                                         is_public=True)
     meeting, resolution, document, practice, attachment = _meetings_and_practices(
         alice=alice, secretariat=secretariat, cities=cities, plan=assigned["1.3"].focus_area.plan)
     membership = alice.memberships.get()
