@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from indicators import charts
 from indicators import selectors as indicator_selectors
 
+from practices.selectors import published_practices
+
 from . import opendata, selectors
 from .caching import public_page
 
@@ -43,7 +45,9 @@ def plan(request, plan_id):
 @public_page
 def action_point(request, point_id):
     point = selectors.point_get(point_id)
-    return _page(request, "public/action_point.html", {"point": point, "plan": point.focus_area.plan},
+    practices = list(published_practices().filter(action_points=point)[:20])
+    return _page(request, "public/action_point.html", {"point": point, "plan": point.focus_area.plan,
+                                                       "practices": practices},
                  title=_("Action point %(number)s") % {"number": point.number},
                  description=point.text[:200])
 

@@ -181,3 +181,20 @@ def test_a_points_public_status_comes_from_published_reports_only(approved, assi
     assert selectors.public_statuses([point])[point.pk].status is None
     services.report_publish(report=riga, user=secretariat)
     assert selectors.public_statuses([point])[point.pk].status == "delayed"
+
+
+def test_a_practice_is_on_the_public_point_page_once_the_secretariat_publishes_it(assigned, alice, secretariat, cities):
+    from practices import services as practice_services
+
+    point = assigned["1.3"]
+    practice = practice_services.practice_create(user=alice, city=cities["riga"], data={
+        "title": "Rīga start-up map", "description": "A map of every incubator."}, action_points=[point])
+    url = reverse("public:action_point", args=[point.pk])
+    client = Client()
+    before = client.get(url)
+    assert "Rīga start-up map" not in before.content.decode()
+
+    practice_services.practice_publish(practice=practice, user=secretariat)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 200 and "Rīga start-up map" in again.content.decode()
