@@ -23,7 +23,9 @@ def _logged_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    logger.warning("login failed user=%s address=%s", credentials.get("username", "?"), _address(request))
+    # A wrong second-factor code (twofactor/views.py) is a failed login too, marked with its step.
+    step = f" step={credentials['step'].replace(' ', '_')}" if credentials.get("step") else ""
+    logger.warning("login failed user=%s address=%s%s", credentials.get("username", "?"), _address(request), step)
 
 
 @receiver(user_logged_out)

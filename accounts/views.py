@@ -4,8 +4,25 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from twofactor.pending import pending_start
+from twofactor.selectors import two_factor_on
+
 from . import services
 from .forms import AcceptInvitationForm, OutboxPasswordResetForm
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, with a second step for people who have two-factor sign-in on: the right
+    password alone logs nobody in then; the code page (twofactor/views.py verify) does."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not two_factor_on(user):
+            return super().form_valid(form)
+        pending_start(self.request, user, next_url=self.get_success_url())
+        return redirect("twofactor:verify")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

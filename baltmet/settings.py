@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "django.contrib.sitemaps",
     "baltmet.apps.BaltMetConfig",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "practices",
     "ops",
     "public",
+    "twofactor",
     "demo",
 ]
 
@@ -79,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Public pages and the public API see an anonymous visitor, whoever asks (public/middleware.py).
     "public.middleware.PublicPagesAreAnonymous",
+    # Whether the session passed the second factor; then the gate that asks for it (twofactor/).
+    "django_otp.middleware.OTPMiddleware",
+    "twofactor.middleware.TwoFactorGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -331,6 +337,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The second factor's wrong codes count towards the same lockout (twofactor/views.py); the codes
+# typed are not kept in the failure log.
+AXES_SENSITIVE_PARAMETERS = ["code"]
+# Authenticator apps name the account "BaltMet portal: <username>". django-otp's own back-off after
+# wrong codes (1, 2, 4 … seconds) stays on beside the lockout.
+OTP_TOTP_ISSUER = "BaltMet portal"
 AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("BEHIND_PROXY", default=False) else ["REMOTE_ADDR"]
 

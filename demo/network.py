@@ -89,6 +89,22 @@ def _aware(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+# The demo Secretariat's authenticator key, known to anybody trying the demo (README): the Secretariat
+# must sign in with a second factor, and a demo has nobody's phone. Demo data never loads without DEBUG.
+DEMO_TOTP_KEY = "BALTMETDEMOSECRETARIATTOTPKEYAAA"
+
+
+def _demo_authenticator(user) -> None:
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        device = TOTPDevice(user=user, name="Demo authenticator", confirmed=True, key=b32decode(DEMO_TOTP_KEY).hex())
+        device._change_reason = DEMO_REASON
+        device.save()
+
+
 @transaction.atomic
 def demo_load(*, password: str) -> dict:
     if not settings.DEBUG:
@@ -135,6 +151,7 @@ def demo_load(*, password: str) -> dict:
         users[username] = user
 
     secretariat = users["secretariat"]
+    _demo_authenticator(secretariat)
     for number, city_slug, label, status, state, summary in REPORTS:
         city, period = cities[city_slug], periods[label]
         delegate = users.get(f"{city_slug}.delegate")

@@ -180,3 +180,36 @@ def log_in(page, username, password=PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+    if "/accounts/two-factor/code/" in page.url:
+        enter_code(page, username)
+    elif "/accounts/two-factor/set-up/" in page.url:
+        set_up_authenticator(page, password)
+
+
+def set_up_authenticator(page, password=PASSWORD):
+    """What a Secretariat member does at their first sign-in: type the key shown into an authenticator
+    app (here: django-otp's own TOTP, fed the key read off the page), enter the code it shows."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    key = page.locator("main code").first.inner_text().replace(" ", "")
+    page.get_by_label("Code from the app").fill(f"{TOTP(b32decode(key)).token():06d}")
+    page.get_by_label("Your password").fill(password)
+    page.get_by_role("button", name="Turn on").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="I have kept them: continue").click()
+    page.wait_for_load_state()
+
+
+def enter_code(page, username):
+    """The second step, as a person with an authenticator app does it: the code the app shows now,
+    computed here from the device's key (testing/twofactor.py)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from testing.twofactor import code_now
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.get_by_label("Code").fill(code_now(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     DIGEST = "digest", _("Digest")
     REMINDER = "reminder", _("Reminder")
     PRACTICE_CONTACT = "practice_contact", _("Best practice: a question from another city")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
 
 
 class OutboxMessage(models.Model):

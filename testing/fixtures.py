@@ -98,10 +98,15 @@ def chair(db):
 
 @pytest.fixture
 def client_for():
+    """A logged-in test client; for people who must have a second factor (the Secretariat) or have one,
+    a session that passed it (testing/twofactor.py). Plain Client().force_login is one that has not."""
+    from testing.twofactor import pass_second_factor
+
     def make(user):
         client = Client()
         if user is not None:
             client.force_login(user)
+            pass_second_factor(client, user)
         return client
 
     return make

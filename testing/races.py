@@ -37,8 +37,11 @@ def race(*actions, timeout: float = 30):
 
 def logged_in(user) -> Client:
     """A browser session of its own for `user` (two of them are two tabs, or two people)."""
+    from testing.twofactor import pass_second_factor
+
     client = Client()
     client.force_login(user)
+    pass_second_factor(client, user)  # the Secretariat's session has passed the second factor
     return client
 
 

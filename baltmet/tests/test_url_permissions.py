@@ -120,6 +120,14 @@ EXPECTED = {
     "public:plan": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "sitemap": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
+    # The second factor: everyone signed in manages their own; the Secretariat must keep theirs on
+    # (no turning off) and resets other people's (twofactor/tests/).
+    "twofactor:home": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "twofactor:verify": ((LOGIN, 302, 302, 302, 302, 302, 302, 302, 302), None),
+    "twofactor:setup": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    "twofactor:recovery_codes": ((LOGIN, 302, 302, 302, 302, 302, 200, 302, 302), None),
+    "twofactor:disable": ((LOGIN, 302, 302, 302, 302, 302, 403, 302, 302), ('secretariat',)),
+    "twofactor:person": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "logout": ((405, 405, 405, 405, 405, 405, 405, 405, 405), None),
     "password_change": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous',)),
     "password_change_done": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), None),

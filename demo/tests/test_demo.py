@@ -50,3 +50,23 @@ def test_it_refuses_with_debug_off(db, settings):
     with pytest.raises(CommandError, match="only loaded with DEBUG on"):
         load_demo()
     assert not City.objects.exists()
+
+
+def test_the_demo_secretariat_signs_in_with_the_printed_key(db, settings, client):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-pass-123"
+    output = load_demo()
+    assert "BALTMETDEMOSECRETARIATTOTPKEYAAA" in output
+    answer = client.post("/accounts/login/", {"username": "secretariat", "password": "demo-pass-123"})
+    assert answer["Location"] == "/accounts/two-factor/code/"
+    code = StringIO()
+    call_command("demo_code", stdout=code)
+    answer = client.post("/accounts/two-factor/code/", {"code": code.getvalue().strip()})
+    assert answer.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_code_command_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_code")

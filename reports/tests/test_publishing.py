@@ -17,15 +17,12 @@ def approved(riga_report, tallinn_report):
     return set_state(riga_report, WorkflowState.APPROVED), set_state(tallinn_report, WorkflowState.APPROVED)
 
 
-def test_the_secretariat_publishes_and_unpublishes_a_report_with_history(approved, secretariat, client):
+def test_the_secretariat_publishes_and_unpublishes_a_report_with_history(approved, secretariat, client_for):
     riga, _tallinn = approved
     url = reverse("dashboard:publish", args=[riga.pk])
     assert not permissions.is_published(riga)
 
-    from django.test import Client
-
-    staff = Client()
-    staff.force_login(secretariat)
+    staff = client_for(secretariat)
     staff.post(url, {"published": "1"})
     riga.refresh_from_db()
     assert permissions.is_published(riga) and riga.published_by == secretariat

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.network import DemoRefused, demo_load
+from demo.network import DEMO_TOTP_KEY, DemoRefused, demo_load
 
 
 class Command(BaseCommand):
@@ -18,3 +18,6 @@ class Command(BaseCommand):
         for username in result["users"]:
             self.stdout.write(f"  {username}")
         self.stdout.write(f"Demo password: {password}")
+        self.stdout.write(
+            f"The secretariat account also asks for a code: add the key {DEMO_TOTP_KEY} to an authenticator app "
+            "(time-based, 6 digits), or run: python manage.py demo_code")
