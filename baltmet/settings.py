@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "practices",
     "ops",
-    "public",
+    "transparency",
     "twofactor",
     "demo",
 ]
@@ -80,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Public pages and the public API see an anonymous visitor, whoever asks (public/middleware.py).
-    "public.middleware.PublicPagesAreAnonymous",
+    # Public pages and the public API see an anonymous visitor, whoever asks (transparency/middleware.py).
+    "transparency.middleware.PublicPagesAreAnonymous",
     # Whether the session passed the second factor; then the gate that asks for it (twofactor/).
     "django_otp.middleware.OTPMiddleware",
     "twofactor.middleware.TwoFactorGate",

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from baltmet.views import favicon
-from public.urls import sitemap as public_sitemap
+from transparency.urls import sitemap as public_sitemap
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:home", permanent=False), name="home"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("meetings/", include("meetings.urls")),
     path("practices/", include("practices.urls")),
-    path("public/", include("public.urls")),
+    path("public/", include("transparency.urls")),
     path("sitemap.xml", public_sitemap, name="sitemap"),
     # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the static files.
     path("favicon.ico", favicon),

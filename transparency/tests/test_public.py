@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
-from public import opendata
+from transparency import opendata
 from reports import services
 from reports.models import WorkflowState
 from reports.tests.conftest import set_state
@@ -138,7 +138,7 @@ def test_the_pages_describe_themselves_and_state_the_licence(assigned, client):
 def test_progress_per_focus_area_counts_published_statuses(approved, assigned, secretariat, client):
     services.report_publish(report=approved[0], user=secretariat)
     plan = assigned["1.3"].focus_area.plan
-    from public import selectors
+    from transparency import selectors
 
     progress = {item.area.number: item for item in selectors.plan_get(plan.pk).progress}
     area = progress[assigned["1.3"].focus_area.number]
@@ -171,7 +171,7 @@ def test_the_open_data_has_its_documented_columns(approved, public_indicator, as
 
 
 def test_a_points_public_status_comes_from_published_reports_only(approved, assigned, secretariat):
-    from public import selectors
+    from transparency import selectors
 
     riga, _tallinn = approved
     type(riga).objects.filter(pk=riga.pk).update(delivery_status="delayed")

@@ -3,5 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "transparency"
+    label = "transparency"
     verbose_name = _("Public pages and open data")

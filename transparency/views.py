@@ -1,5 +1,5 @@
 """The public pages: no sign-in, the same page for everybody (never the session or the person), kept by
-shared caches (public.caching). What they show is public.selectors — published reports only."""
+shared caches (transparency.caching). What they show is transparency.selectors — published reports only."""
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import render

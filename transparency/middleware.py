@@ -1,7 +1,6 @@
 """Public pages are served as to an anonymous visitor, whoever asks.
 
-A view marked `serves_public` (public.caching.public_page, the API's public endpoints, its schema and
-docs) sees `request.user` as AnonymousUser, and nothing after this middleware reads the session for it:
+A view marked `serves_public` (transparency.caching.public_page) sees `request.user` as AnonymousUser, and nothing after this middleware reads the session for it:
 the page cannot mix in anything of the person's, and it carries no `Vary: Cookie`, so one copy in a
 shared cache serves everybody. Placed after AuthenticationMiddleware, before any middleware that looks
 at the person in process_view."""
