@@ -150,6 +150,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # The source language is English; the member cities' languages are offered as translations.
 LANGUAGE_CODE = "en"
+# One date format per language (baltmet/formats/): English as "31 Jul 2011", the others their own.
+FORMAT_MODULE_PATH = ["baltmet.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("de", _("German")),

@@ -40,7 +40,7 @@ def block_rows(block) -> str:
 
     rows = []
     for row in block.rows:
-        last = (date_format(timezone.localtime(row.last_reported), "SHORT_DATE_FORMAT") if row.last_reported
+        last = (date_format(timezone.localtime(row.last_reported), "DATE_FORMAT") if row.last_reported
                 else never)
         stale_class = ' class="stale"' if row.is_stale else ""
         rows.append(

@@ -150,3 +150,10 @@ def test_the_service_refuses_a_former_member_whoever_calls_it(points, cities, se
 
     with pytest.raises(ValidationError, match="Copenhagen left the network"):
         point_assign(point=points["1.2"], coordinating_city=cities["copenhagen"], partner_cities=[], user=secretariat)
+
+
+def test_dates_are_written_one_way_not_the_american_default(plan, periods, secretariat, client_for):
+    page = client_for(secretariat).get(reverse("dashboard:plan", args=[plan.pk])).content.decode()
+
+    assert "31 Jul 2011" in page and "1 Jan 2011 – 30 Jun 2011" in page  # the due date; the dates
+    assert "07/31/2011" not in page and "July 31, 2011" not in page
