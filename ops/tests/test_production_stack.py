@@ -14,14 +14,17 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import port_open, service_required
 from testing.services import SmtpServer, _database_url, _redis_url, free_port
+from testing.twofactor import authenticator_for, code_now
 
 from .stack import ROOT, Browser, Service, Unit, nginx_service, nginx_site, socket_owner, throwaway_certificate, \
     wait_until
@@ -83,6 +86,7 @@ def people(assigned, periods, cities, alice, secretariat, mayor):
     for person in [alice, secretariat, *mayors]:
         person.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
         person.save()
+    authenticator_for(secretariat)  # the Secretariat signs in with a second factor
     return {"alice": alice, "sara": secretariat, "mayors": mayors}
 
 
@@ -305,6 +309,11 @@ def _log_in(browser, username):
     page = browser.post_form("/accounts/login/", {"username": username, "password": PASSWORD, "next": ""},
                              form_page=page)
     assert "/accounts/login/" not in browser.last_url, f"{username} could not log in"
+    if "/accounts/two-factor/code/" in browser.last_url:  # the second step, with the code the app shows now
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        address = urllib.parse.urlsplit(browser.last_url)
+        page = browser.post_form(f"{address.path}?{address.query}", {"code": code_now(device)}, form_page=page)
+        assert "/two-factor/" not in browser.last_url, f"{username} could not pass the second factor"
     return page
 
 
