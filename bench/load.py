@@ -47,8 +47,11 @@ WRITES_PER_SECOND = 5
 
 def session_cookie(user) -> str:
     """A logged-in session cookie, made the way the test client logs in (no password needed)."""
+    from testing.twofactor import pass_second_factor
+
     client = Client()
     client.force_login(user)
+    pass_second_factor(client, user)  # the Secretariat's session has passed its second factor
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
