@@ -10,6 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from baltmet.storage import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -175,30 +177,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded evidence: local files under MEDIA_ROOT, or S3-compatible object storage when
+# AWS_STORAGE_BUCKET_NAME is set (baltmet/storage.py; see docs/operations.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(env),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-
-# Uploaded evidence on S3-compatible object storage (django-storages) when a bucket is named, so every
-# machine sees the same files; local files under MEDIA_ROOT otherwise. Files stay private: downloads go
-# through the portal's permission check, never a public URL.
-AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": AWS_STORAGE_BUCKET_NAME,
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-        "location": env.str("AWS_LOCATION", default=""),
-        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
-    }}
 
 # Cache: CACHE_URL (e.g. redis://127.0.0.1:6379/1, a database of its own) shared by every process;
 # without it each process keeps a small local cache. The cache only ever saves work: with its Redis
