@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from baltmet.widgets import FastSelect
@@ -11,14 +10,6 @@ from .models import Frequency
 class PreferencesForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often would you like the digest?"), choices=Frequency.choices, widget=forms.RadioSelect,
-    )
-
-
-class RecipientForm(forms.Form):
-    recipient = forms.ModelChoiceField(
-        label=_("Recipient"),
-        queryset=get_user_model().objects.filter(is_active=True).exclude(email="").order_by("last_name", "username"),
-        widget=FastSelect,
     )
 
 

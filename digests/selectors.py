@@ -103,14 +103,15 @@ class Digest:
         return not (self.attention or self.happened)
 
 
+# Who wants a digest: whoever chose a rhythm, and Mayors who chose nothing (the default).
+WANTS_DIGEST = (Q(digest_subscription__frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY])
+                | Q(digest_subscription__isnull=True, memberships__role=Role.MAYOR))
+
+
 def subscribers(*, only_email: str | None = None):
     """Active people with an address who get a digest, each with `digest_frequency` set."""
     users = (
-        get_user_model().objects.filter(is_active=True).exclude(email="")
-        .filter(
-            Q(digest_subscription__frequency__in=[Frequency.MONTHLY, Frequency.QUARTERLY])
-            | Q(digest_subscription__isnull=True, memberships__role=Role.MAYOR)
-        )
+        get_user_model().objects.filter(is_active=True).exclude(email="").filter(WANTS_DIGEST)
         .select_related("digest_subscription").distinct().order_by("pk")
     )
     if only_email:
@@ -121,6 +122,47 @@ def subscribers(*, only_email: str | None = None):
         user.digest_frequency = subscription.frequency if subscription else Frequency.MONTHLY
         result.append(user)
     return result
+
+
+def digest_wanted_without_address() -> list:
+    """Active people who would get a digest but have no email address: a run cannot reach them."""
+    return list(get_user_model().objects.filter(is_active=True, email="").filter(WANTS_DIGEST).distinct()
+                .order_by("last_name", "username"))
+
+
+def cities_of(users) -> dict[int, list]:
+    """{person id: the cities they take part in (as delegate, Mayor or observer), by name}, in one query."""
+    cities = defaultdict(list)
+    for membership in (Membership.objects.filter(user__in=users, city__isnull=False).select_related("city")
+                       .order_by("city__name")):
+        if membership.city not in cities[membership.user_id]:
+            cities[membership.user_id].append(membership.city)
+    return dict(cities)
+
+
+@dataclass
+class UnreachedCity:
+    """A member city whose Mayor a digest run does not reach; `mayors` are (person, reason) with the
+    reason "no_address" or "no_digest" (they chose none); no mayors at all means the city has none."""
+
+    city: City
+    mayors: list = field(default_factory=list)
+
+
+def cities_unreached(*, reached_ids) -> list[UnreachedCity]:
+    """The network's member cities none of whose Mayors is among `reached_ids` (the people a run
+    reaches), each with why, in two queries."""
+    mayors = defaultdict(list)
+    for membership in (Membership.objects.filter(role=Role.MAYOR, user__is_active=True, city__left__isnull=True)
+                       .select_related("user").order_by("user__last_name", "user__username")):
+        mayors[membership.city_id].append(membership.user)
+    unreached = []
+    for city in City.objects.filter(left__isnull=True).order_by("name"):
+        if any(person.pk in reached_ids for person in mayors[city.pk]):
+            continue
+        unreached.append(UnreachedCity(city=city, mayors=[
+            (person, "no_address" if not person.email else "no_digest") for person in mayors[city.pk]]))
+    return unreached
 
 
 def frequency_of(user) -> str:

@@ -15,7 +15,7 @@ but not twice within an hour. Both write ReminderItems (what was reminded, to wh
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -137,33 +137,63 @@ def _digest_messages(items: list[DigestFor], keys: list[str]) -> list[OutboxMess
     return messages
 
 
-@transaction.atomic
-def digests_fan_out(*, now: datetime | None = None, only_email: str | None = None, period: str | None = None,
-                    queue: bool = True) -> list[Planned]:
-    """Write each due person's digest of the current period (or of `period`, resent on purpose as a new
-    copy) into the outbox. Running it twice writes nothing new. Every new digest's window ends at this
-    run's moment, so people on the same rhythm share a window (and a build)."""
+@dataclass
+class RunEntry:
+    """One person a digest run reaches: the digest it would write for them (`item`, under `key`), or,
+    when they already have this period's, nothing (`item` None; `existing` is that message)."""
+
+    recipient: object
+    frequency: str
+    period_key: str
+    key: str
+    item: DigestFor | None = None
+    existing: OutboxMessage | None = None
+    cities: list = field(default_factory=list)  # filled in for the Secretariat's list only
+
+    @property
+    def frequency_label(self) -> str:
+        return Frequency(self.frequency).label
+
+
+def digests_run_plan(*, now: datetime | None = None, only_email: str | None = None,
+                     period: str | None = None) -> list[RunEntry]:
+    """What a run at `now` would do for each person due, without building or writing anything: the
+    run itself (digests_fan_out) and the Secretariat's preview both start from this. A fixed number
+    of queries, except for copies resent on purpose (`period`), which count each person's copies."""
     now = now or timezone.now()
     due = digests_plan(now=now, only_email=only_email, period=period)
     users = [user for user, _frequency, _key in due]
     existing = {m.key: m for m in OutboxMessage.objects.filter(kind=DIGEST, recipient__in=users)
                 .filter(key__in=[digest_key(period=key, recipient_id=user.pk) for user, _f, key in due])}
     last_ends = selectors.last_window_ends(users)
-    planned, items, keys = [], [], []
+    entries = []
     for user, frequency, key in due:
-        first = existing.get(digest_key(period=key, recipient_id=user.pk))
+        first_key = digest_key(period=key, recipient_id=user.pk)
+        first = existing.get(first_key)
         if period is None and first is not None:
-            planned.append(Planned(first, False))
+            entries.append(RunEntry(user, frequency, key, first_key, existing=first))
             continue
         since, until = last_ends.get(user.pk) or default_since(frequency=frequency, until=now), now
         copy = 0
         if first is not None:  # resent on purpose: the same window as the first copy
-            first_key = digest_key(period=key, recipient_id=user.pk)
             copy = OutboxMessage.objects.filter(Q(key=first_key) | Q(key__startswith=f"{first_key}:copy")).count()
             since, until = first.window_start or since, first.window_end or until
-        items.append(DigestFor(recipient=user, frequency=frequency, period_key=key, since=since, until=until))
-        keys.append(digest_key(period=key, recipient_id=user.pk, copy=copy))
-    written = outbox_write(_digest_messages(items, keys), queue=queue)
+        item = DigestFor(recipient=user, frequency=frequency, period_key=key, since=since, until=until)
+        entries.append(RunEntry(user, frequency, key, digest_key(period=key, recipient_id=user.pk, copy=copy),
+                                item=item, existing=first))
+    return entries
+
+
+@transaction.atomic
+def digests_fan_out(*, now: datetime | None = None, only_email: str | None = None, period: str | None = None,
+                    queue: bool = True) -> list[Planned]:
+    """Write each due person's digest of the current period (or of `period`, resent on purpose as a new
+    copy) into the outbox. Running it twice writes nothing new. Every new digest's window ends at this
+    run's moment, so people on the same rhythm share a window (and a build)."""
+    entries = digests_run_plan(now=now, only_email=only_email, period=period)
+    planned = [Planned(entry.existing, False) for entry in entries if entry.item is None]
+    new = [entry for entry in entries if entry.item is not None]
+    written = outbox_write(_digest_messages([e.item for e in new], [e.key for e in new]), queue=queue)
     planned += [Planned(message, True) for message in written]
     if queue:  # digests still pending from an earlier run (their task lost): send them now too
         from notifications.services import queue_after_commit
@@ -188,16 +218,63 @@ def digests_send_now(*, user) -> int:
     return len(digests_plan())
 
 
-def next_digest_preview(*, recipient, until: datetime | None = None):
-    """What the person's next digest would say if it were sent now (for the Secretariat's preview)."""
-    until = until or timezone.now()
-    frequency = selectors.frequency_of(recipient)
-    if frequency == Frequency.NONE:
-        frequency = Frequency.MONTHLY
-    since = selectors.last_window_ends([recipient]).get(recipient.pk) or default_since(frequency=frequency, until=until)
-    item = DigestFor(recipient=recipient, frequency=frequency, period_key=period_key(frequency=frequency, when=until),
-                     since=since, until=until)
-    return render_digests([item], preferences_url=preferences_url)[0]
+# The Secretariat's preview of a run ---------------------------------------------------------------
+
+
+@dataclass
+class RunPreview:
+    """Who the current period's run would reach, as at `now`, and who it cannot."""
+
+    now: datetime
+    entries: list  # RunEntry, ordered by name, each with its person's cities
+    without_address: list  # people who would get a digest but have no email address
+    unreached_cities: list  # selectors.UnreachedCity: member cities whose Mayor the run does not reach
+
+    @property
+    def to_write(self):
+        return [entry for entry in self.entries if entry.item is not None]
+
+    @property
+    def already_have(self):
+        return [entry for entry in self.entries if entry.item is None]
+
+
+def digests_run_preview(*, now: datetime | None = None) -> RunPreview:
+    """The recipient list the Secretariat sees before a run; nothing is built, written or queued, and
+    the number of queries does not grow with the number of people or cities."""
+    now = now or timezone.now()
+    entries = digests_run_plan(now=now)
+    entries.sort(key=lambda e: ((e.recipient.last_name or e.recipient.username).lower(), e.recipient.pk))
+    cities = selectors.cities_of([entry.recipient for entry in entries])
+    for entry in entries:
+        entry.cities = cities.get(entry.recipient.pk, [])
+    reached = {entry.recipient.pk for entry in entries}
+    return RunPreview(now=now, entries=entries,
+                      without_address=selectors.digest_wanted_without_address(),
+                      unreached_cities=selectors.cities_unreached(reached_ids=reached))
+
+
+@dataclass
+class DigestPreview:
+    """One person's part of the run: `message` is the outbox row the run would write for them, built by
+    the run's own code and saved nowhere; None when they already have this period's digest."""
+
+    entry: RunEntry
+    message: OutboxMessage | None
+
+
+def digest_preview(*, recipient, now: datetime | None = None) -> DigestPreview | None:
+    """What the current period's run would write for the person if it ran at `now` (None: the run does
+    not reach them). Nothing is written, queued or sent."""
+    if not recipient.email:
+        return None
+    entries = [e for e in digests_run_plan(now=now, only_email=recipient.email) if e.recipient.pk == recipient.pk]
+    if not entries:
+        return None
+    [entry] = entries
+    if entry.item is None:
+        return DigestPreview(entry=entry, message=None)
+    return DigestPreview(entry=entry, message=_digest_messages([entry.item], [entry.key])[0])
 
 
 # Reminders ---------------------------------------------------------------------------------------

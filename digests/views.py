@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +12,7 @@ from cities.access import secretariat_required
 from notifications.models import OutboxMessage
 
 from . import selectors, services
-from .forms import DeliveryFilterForm, PreferencesForm, RecipientForm
+from .forms import DeliveryFilterForm, PreferencesForm
 from .models import Frequency, ReminderItem
 
 PAGE_SIZE = 50
@@ -38,17 +38,28 @@ def deliveries(request):
 
 @secretariat_required
 def preview(request):
-    form = RecipientForm(request.GET or None)
-    rendered = None
-    if form.is_valid():
-        rendered = services.next_digest_preview(recipient=form.cleaned_data["recipient"])
-    return render(request, "digests/preview.html", {"form": form, "rendered": rendered})
+    """Before a run: who the current period's digests would reach, and who they cannot."""
+    recipient = request.GET.get("recipient", "")
+    if recipient.isdigit():  # the address of the earlier one-person preview form
+        return redirect("digests:preview_recipient", user_id=int(recipient))
+    return render(request, "digests/preview.html", {"run": services.digests_run_preview()})
+
+
+@secretariat_required
+def preview_recipient(request, user_id):
+    """The email the run would send the person: subject, HTML and plain text, in their language."""
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    return render(request, "digests/preview_recipient.html",
+                  {"person": person, "preview": services.digest_preview(recipient=person)})
 
 
 @secretariat_required
 def preview_html(request, user_id):
-    recipient = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    response = HttpResponse(services.next_digest_preview(recipient=recipient).html)
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    preview = services.digest_preview(recipient=person)
+    if preview is None or preview.message is None:
+        raise Http404("The run writes no digest for this person.")
+    response = HttpResponse(preview.message.body_html)
     # The email's own document, shown in a frame: its inline styles are allowed here and nothing else.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox"
     response["X-Frame-Options"] = "SAMEORIGIN"

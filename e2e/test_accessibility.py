@@ -32,6 +32,6 @@ def test_the_secretariats_pages(audit_page, axe_violations, assigned, periods, c
     services.report_submit(report=report, version=report.version, user=alice)
     log_in(audit_page, "sara")
     for path in ["/secretariat/", "/secretariat/queue/", f"/secretariat/reports/{report.pk}/", "/secretariat/reports/",
-                 f"/digests/preview/?recipient={mayor.pk}", "/digests/", "/secretariat/people/",
+                 "/digests/preview/", f"/digests/preview/{mayor.pk}/", "/digests/", "/secretariat/people/",
                  "/initiatives/", "/indicators/"]:
         assert_accessible(audit_page, axe_violations, path)

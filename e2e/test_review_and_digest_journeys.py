@@ -84,13 +84,16 @@ def test_the_secretariat_previews_and_sends_the_digests_and_the_mayor_follows_th
 
     log_in(page, "sara")
     nav(page, "Digests")
-    page.goto("/digests/preview/")
-    page.get_by_label("Recipient").select_option(label=str(mayor))
-    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("link", name=re.compile("Before sending: who gets the digest")).click()
+    expect(page.get_by_role("row").filter(has_text=mayor.email)).to_be_visible()
+    page.get_by_role("link", name=f"Preview the email to {mayor}").click()
     preview = page.frame_locator("iframe.digest-preview")
     expect(preview.get_by_text("Benchmark indicators adopted by all cities.")).to_be_visible()
+    expect(page.locator("pre.digest-text")).to_contain_text("Benchmark indicators adopted by all cities.")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
 
-    page.get_by_role("link", name="All digests and reminders").click()
+    page.get_by_role("link", name="Everybody the run would reach").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Send the current period's digests now").click()
     wait_for(lambda: mailbox.to(mayor.email), timeout=60, message="the Mayor's digest")
     message = mailbox.to(mayor.email)[0]

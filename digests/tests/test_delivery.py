@@ -76,14 +76,14 @@ def test_the_preview_matches_what_is_sent(network, smtp_server):
     mayor = next(iter(network.values()))[0]
     mayor.language, mayor.time_zone = "de", "Europe/Riga"
     mayor.save()
-    preview = services.next_digest_preview(recipient=mayor)
+    preview = services.digest_preview(recipient=mayor).message
 
     send(_planned(only_email=mayor.email)[0])
 
     [message] = smtp_server.received()
     assert message["Subject"] == preview.subject
-    assert _text_of(message).strip().splitlines() == preview.text.strip().splitlines()
-    assert _html_of(message).strip().splitlines() == preview.html.strip().splitlines()
+    assert _text_of(message).strip().splitlines() == preview.body_text.strip().splitlines()
+    assert _html_of(message).strip().splitlines() == preview.body_html.strip().splitlines()
 
 
 def test_a_bad_address_fails_only_that_delivery(network, smtp_server):

@@ -75,11 +75,11 @@ def test_a_digest_is_one_screen_however_much_happened(plan, cities, secretariat)
         approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat)
 
     digest = selectors.digest_build(recipient=mayor, since=timezone.now() - timedelta(days=31))
-    rendered = services.next_digest_preview(recipient=mayor)
+    rendered = services.digest_preview(recipient=mayor).message
 
     assert len(digest.attention) <= 3 and len(digest.happened) == 8 and digest.more_happened > 10
-    assert "And " in rendered.text and "more changes." in rendered.text
-    assert len(rendered.text.splitlines()) < 60
+    assert "And " in rendered.body_text and "more changes." in rendered.body_text
+    assert len(rendered.body_text.splitlines()) < 60
 
 
 def test_it_builds_a_digest_with_the_same_number_of_queries_whatever_the_data(plan, cities, secretariat):
@@ -232,11 +232,12 @@ def test_the_preview_shows_the_next_digest(network, client_for, secretariat):
     mayor, point = next(iter(network.values()))
     client = client_for(secretariat)
 
-    page = client.get(reverse("digests:preview"), {"recipient": mayor.pk})
+    page = client.get(reverse("digests:preview"), {"recipient": mayor.pk}, follow=True)
     html = client.get(reverse("digests:preview_html", args=[mayor.pk]))
 
     assert page.status_code == 200 and html.status_code == 200
-    assert point.number in page.context["rendered"].text
+    assert page.redirect_chain == [(reverse("digests:preview_recipient", args=[mayor.pk]), 302)]
+    assert point.number in page.context["preview"].message.body_text
     assert "sandbox" in html["Content-Security-Policy"]
     assert b"style=" in html.content
 
@@ -338,7 +339,7 @@ def test_approved_initiatives_of_the_city_are_in_the_digest(network, plan, citie
     initiative.involved_cities.set([riga, cities["tallinn"]])
     Initiative.objects.create(plan=plan, title="Still proposed", proposing_city=riga).involved_cities.set([riga])
 
-    rendered = services.next_digest_preview(recipient=mayor)
+    rendered = services.digest_preview(recipient=mayor).message
 
-    assert "The initiative “Joint cluster study” was approved." in rendered.text
-    assert "Still proposed" not in rendered.text
+    assert "The initiative “Joint cluster study” was approved." in rendered.body_text
+    assert "Still proposed" not in rendered.body_text

@@ -24,12 +24,12 @@ def test_a_mayors_digest_holds_nothing_the_mayor_gets_403_for(plan, cities, secr
                                   state=WorkflowState.SUBMITTED, submitted_at=timezone.now())
     visible = approved_report(point=point, city=tallinn, period=periods["Past 2"], reviewer=secretariat)
 
-    rendered = services.next_digest_preview(recipient=mayor, until=timezone.now() + timedelta(seconds=1))
+    rendered = services.digest_preview(recipient=mayor, now=timezone.now() + timedelta(seconds=1)).message
 
-    text = rendered.text
+    text = rendered.body_text
     assert "1 report of a partner city on your action points was approved." in text  # seen on its pages too
     assert "Tallinn draft" not in text and "Sent" not in text  # its draft and submitted report: 403
-    links = set(re.findall(r'href="http://testserver(/[^"]*)"', rendered.html))
+    links = set(re.findall(r'href="http://testserver(/[^"]*)"', rendered.body_html))
     links |= set(re.findall(r"http://testserver(/\S*)", text))
     assert links, "the digest links to the portal"
     browser = client_for(mayor)
