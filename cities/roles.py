@@ -42,20 +42,38 @@ class UserRoles:
 _ANONYMOUS = UserRoles()
 
 
+def _roles(memberships) -> UserRoles:
+    by_role = {role: set() for role in Role.values}
+    for role, city_id in memberships:
+        by_role[role].add(city_id)
+    return UserRoles(
+        is_secretariat=bool(by_role[Role.SECRETARIAT]),
+        is_chair=bool(by_role[Role.CHAIR]),
+        delegate_of=frozenset(by_role[Role.DELEGATE]),
+        mayor_of=frozenset(by_role[Role.MAYOR]),
+        observer_of=frozenset(by_role[Role.OBSERVER]),
+    )
+
+
 def roles_of(user) -> UserRoles:
     if not user.is_authenticated or not user.is_active:
         return _ANONYMOUS
     cached = getattr(user, "_baltmet_roles", None)
     if cached is None:
-        by_role = {role: set() for role in Role.values}
-        for role, city_id in user.memberships.order_by().values_list("role", "city_id"):
-            by_role[role].add(city_id)
-        cached = UserRoles(
-            is_secretariat=bool(by_role[Role.SECRETARIAT]),
-            is_chair=bool(by_role[Role.CHAIR]),
-            delegate_of=frozenset(by_role[Role.DELEGATE]),
-            mayor_of=frozenset(by_role[Role.MAYOR]),
-            observer_of=frozenset(by_role[Role.OBSERVER]),
-        )
+        cached = _roles(user.memberships.order_by().values_list("role", "city_id"))
         user._baltmet_roles = cached
     return cached
+
+
+def read_roles(users) -> None:
+    """Read the roles of many people in one query (a digest run's recipients), so that roles_of(person)
+    asks nothing more for any of them."""
+    from .models import Membership
+
+    people = [user for user in users if getattr(user, "_baltmet_roles", None) is None]
+    memberships = {user.pk: [] for user in people}
+    for user_id, role, city_id in (Membership.objects.filter(user_id__in=list(memberships)).order_by()
+                                   .values_list("user_id", "role", "city_id")):
+        memberships[user_id].append((role, city_id))
+    for user in people:
+        user._baltmet_roles = _roles(memberships[user.pk])

@@ -31,8 +31,8 @@ def columns():
     ]
 
 
-def _when(moment):
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+def _when(moment, zone=None):
+    return moment.astimezone(zone or timezone.get_current_timezone()).replace(tzinfo=None) if moment else None
 
 
 # What an export reads of each report: plain values, no model objects (a plan has thousands of reports).
@@ -50,20 +50,27 @@ def _person(first, last, username):
     return f"{first} {last}".strip() or username or ""
 
 
+# Rows read from the database at a time. Small enough that a plan's export and the whole network's
+# peak alike (a chunk of long texts is what memory holds), large enough that fetching costs little.
+CHUNK_ROWS = 250
+
+
 def report_rows(reports):
     """One list of cells per report, in the order of columns(), already neutralised; datetimes local
-    and naive. Read in chunks of 2,000 rows, so memory stays the same whatever the number of reports."""
-    statuses = {value: str(label) for value, label in DeliveryStatus.choices}
-    states = {value: str(label) for value, label in WorkflowState.choices}
+    and naive. Read in chunks of CHUNK_ROWS, so memory stays the same whatever the number of reports."""
+    statuses = {value: neutralise(str(label)) for value, label in DeliveryStatus.choices}
+    states = {value: neutralise(str(label)) for value, label in WorkflowState.choices}
+    zone = timezone.get_current_timezone()
     for (plan, period, area, area_number, sequence, text, city, coordinator, status, state, summary, next_steps,
          s_first, s_last, s_user, submitted_at, r_first, r_last, r_user, reviewed_at, comment) in (
-            reports.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)):
-        yield [neutralise(cell) for cell in (
-            plan, period, area, f"{area_number}.{sequence}", text, city, coordinator or "",
-            statuses.get(status, status), states.get(state, state), summary, next_steps,
-            _person(s_first, s_last, s_user), _when(submitted_at), _person(r_first, r_last, r_user),
-            _when(reviewed_at), comment,
-        )]
+            reports.values_list(*EXPORT_COLUMNS).iterator(chunk_size=CHUNK_ROWS)):
+        yield [
+            neutralise(plan), neutralise(period), neutralise(area), f"{area_number}.{sequence}", neutralise(text),
+            neutralise(city), neutralise(coordinator or ""), statuses.get(status, status), states.get(state, state),
+            neutralise(summary), neutralise(next_steps), neutralise(_person(s_first, s_last, s_user)),
+            _when(submitted_at, zone), neutralise(_person(r_first, r_last, r_user)), _when(reviewed_at, zone),
+            neutralise(comment),
+        ]
 
 
 class _Line:
@@ -77,13 +84,23 @@ def _csv_cell(cell):
     return cell.isoformat(sep=" ", timespec="minutes") if hasattr(cell, "isoformat") else cell
 
 
+# CSV rows handed on together: each piece a streamed response sends costs a little of its own.
+CSV_ROWS_PER_PIECE = 50
+
+
 def reports_csv(reports):
-    """The CSV file, row by row (streamed: memory stays the same whatever the number of reports). It
-    starts with a byte order mark so that Excel reads it as UTF-8."""
+    """The CSV file, a few rows at a time (streamed: memory stays the same whatever the number of
+    reports). It starts with a byte order mark so that Excel reads it as UTF-8."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow([neutralise(name) for name in columns()])
+    piece = []
     for row in report_rows(reports):
-        yield writer.writerow([_csv_cell(cell) for cell in row])
+        piece.append(writer.writerow([_csv_cell(cell) for cell in row]))
+        if len(piece) == CSV_ROWS_PER_PIECE:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
 
 
 # Column widths (in characters) for the XLSX sheet, in the order of columns().

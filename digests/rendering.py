@@ -4,7 +4,8 @@ Two people with the same cities, window, rhythm, language and time zone get the 
 the greeting's name and their own links. Since every digest of a run ends its window at the run's
 moment (services.digests_fan_out), the ten Mayors of a network need one build per city and language,
 not one each: the first renders it with placeholders, the others only get their name and links put in.
-Nothing is kept beyond the call.
+The part every reader of a window shares (selectors.network_at) is read once per call. Nothing is kept
+beyond the call.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from django.utils.html import escape
 
-from cities.roles import roles_of
+from cities.roles import read_roles, roles_of
 from notifications.emails import RenderedEmail, render_email
 
 from . import selectors
@@ -42,11 +43,18 @@ def _group(item: DigestFor) -> tuple:
 
 def render_digests(items: list[DigestFor], *, preferences_url) -> list[RenderedEmail]:
     """Each item's email, in order; `preferences_url(person)` gives a person's own link."""
-    shared, rendered = {}, []
+    shared, networks, rendered = {}, {}, []
+    read_roles([item.recipient for item in items])
     for item in items:
         group = _group(item)
         if group not in shared:
-            digest = selectors.digest_build(recipient=item.recipient, since=item.since, until=item.until)
+            # What every reader of the window reads alike is read once for the run (the plan, its
+            # points, statuses and reports), not once per group.
+            window = (item.since, item.until)
+            if window not in networks:
+                networks[window] = selectors.network_at(since=item.since, until=item.until)
+            digest = selectors.digest_build(recipient=item.recipient, since=item.since, until=item.until,
+                                            network=networks[window])
             context = {"digest": digest, "recipient_name": NAME, "period_key": item.period_key,
                        "frequency": item.frequency, "preferences_url": PREFERENCES_URL}
             shared[group] = render_email("digest", context, language=item.recipient.language,

@@ -199,24 +199,35 @@ def _statuses_at(point_ids, moments):
     return at
 
 
-def digest_build(*, recipient, since: datetime, until: datetime | None = None) -> Digest:
-    """A 30-second read for the person: what needs them (at most three things, most pressing first),
-    what changed since their last digest (at most eight lines), how each of their cities stands against
-    the plan, and a line on the network; everything as at `until` that they may see in the portal.
-    A fixed number of queries whatever the size of the network."""
-    from initiatives.selectors import initiatives_approved_since, pending_consents_count
+@dataclass
+class Network:
+    """What every digest of one window reads alike, whoever it is for: the current plan, its points as at
+    the window's end with their overall statuses, who takes part, the periods and the reports' states.
+    Built once per window by a run (rendering.render_digests), not once per reader."""
 
-    until = until or timezone.now()
-    roles = roles_of(recipient)
-    city_ids = set(roles.city_ids)
+    since: datetime
+    until: datetime
+    plan: object
+    all_cities: dict
+    points: list = field(default_factory=list)
+    by_id: dict = field(default_factory=dict)
+    taking_part: dict = field(default_factory=dict)
+    status_at: dict = field(default_factory=dict)
+    overall: dict = field(default_factory=dict)
+    periods: list = field(default_factory=list)
+    today: date | None = None
+    due: list = field(default_factory=list)
+    now_period: object = None
+    relevant: set = field(default_factory=set)
+    states: dict = field(default_factory=dict)
+
+
+def network_at(*, since: datetime, until: datetime) -> Network:
+    """The reader-independent part of a digest of the window, in a fixed number of queries."""
     plan = ActionPlan.objects.current()
-    all_cities = {city.pk: city for city in City.objects.all()}
-    cities = sorted((all_cities[pk] for pk in city_ids if pk in all_cities), key=lambda c: c.name)
-    digest = Digest(recipient=recipient, plan=plan, since=since, until=until, cities=cities)
+    network = Network(since=since, until=until, plan=plan, all_cities={city.pk: city for city in City.objects.all()})
     if plan is None:
-        return digest
-    digest.plan_url = link("actions:plan", plan.pk)
-
+        return network
     points = list(ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
                   .only("pk", "sequence", "coordinating_city_id", "status", "focus_area__number")
                   .order_by("focus_area__number", "sequence"))
@@ -247,6 +258,35 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None) -
         ProgressReport.objects.filter(period_id__in=relevant).order_by()
         .values_list("action_point_id", "city_id", "period_id", "state")
     }
+    network.points, network.by_id, network.taking_part, network.status_at = points, by_id, taking_part, status_at
+    network.overall, network.periods, network.today, network.due = overall, periods, today, due
+    network.now_period, network.relevant, network.states = now_period, relevant, states
+    return network
+
+
+def digest_build(*, recipient, since: datetime, until: datetime | None = None, network: Network | None = None
+                 ) -> Digest:
+    """A 30-second read for the person: what needs them (at most three things, most pressing first),
+    what changed since their last digest (at most eight lines), how each of their cities stands against
+    the plan, and a line on the network; everything as at `until` that they may see in the portal.
+    A fixed number of queries whatever the size of the network; fewer with the window's `network`
+    (network_at) already read."""
+    from initiatives.selectors import initiatives_approved_since, pending_consents_count
+
+    until = until or timezone.now()
+    if network is None or (network.since, network.until) != (since, until):
+        network = network_at(since=since, until=until)
+    roles = roles_of(recipient)
+    city_ids = set(roles.city_ids)
+    plan, all_cities = network.plan, network.all_cities
+    cities = sorted((all_cities[pk] for pk in city_ids if pk in all_cities), key=lambda c: c.name)
+    digest = Digest(recipient=recipient, plan=plan, since=since, until=until, cities=cities)
+    if plan is None:
+        return digest
+    digest.plan_url = link("actions:plan", plan.pk)
+    points, by_id, taking_part, status_at = network.points, network.by_id, network.taking_part, network.status_at
+    overall, periods, today, due = network.overall, network.periods, network.today, network.due
+    now_period, relevant, states = network.now_period, network.relevant, network.states
 
     def slots(city_id):
         return [pid for pid, cities_in in taking_part.items() if city_id in cities_in]

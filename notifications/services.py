@@ -51,17 +51,32 @@ def message_id(key: str) -> str:
     return f"<{''.join(c if c.isalnum() or c in '.-' else '.' for c in key)}@{domain}>"
 
 
+# Messages inserted by one statement (a digest run writes a thousand).
+WRITE_BATCH = 200
+
+
 def outbox_write(messages: list[OutboxMessage], *, queue: bool = True) -> list[OutboxMessage]:
     """Insert the messages whose key is not taken yet and return those; each is sent after the commit."""
-    written = []
     for message in messages:
         message.headers = {"Message-ID": message_id(message.key), **message.headers}
+    written = []
+    for start in range(0, len(messages), WRITE_BATCH):
+        batch = messages[start:start + WRITE_BATCH]
+        taken = set(OutboxMessage.objects.filter(key__in=[m.key for m in batch]).values_list("key", flat=True))
+        batch = [message for message in batch if message.key not in taken]  # already has its message
         try:
             with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            continue  # this reason already has its message for this person
-        written.append(message)
+                OutboxMessage.objects.bulk_create(batch)
+            written += batch
+        except IntegrityError:  # a key taken meanwhile by another transaction (or twice in the list): one by one
+            for message in batch:
+                message.pk = None
+                try:
+                    with transaction.atomic():
+                        message.save()
+                except IntegrityError:
+                    continue  # this reason already has its message for this person
+                written.append(message)
     if queue:
         queue_after_commit([message.pk for message in written])
     return written
@@ -89,15 +104,21 @@ def queue_after_commit(ids: list[int]) -> None:
         transaction.on_commit(lambda: _dispatch(ids))
 
 
-def _dispatch(ids: list[int]) -> None:
-    from .tasks import send_message
+# Messages one task sends over one SMTP connection: a digest run of a thousand is forty tasks, not a
+# thousand tasks and a thousand connections; an urgent notification is a batch of one.
+SEND_BATCH = 25
 
-    for pk in ids:
+
+def _dispatch(ids: list[int]) -> None:
+    from .tasks import send_messages
+
+    for start in range(0, len(ids), SEND_BATCH):
+        batch = ids[start:start + SEND_BATCH]
         try:
-            send_message.delay(pk)
+            send_messages.delay(batch)
         except Exception:  # the broker is unreachable: the messages stay pending and the sweep sends them
             logger.warning("Could not queue outgoing email %s (and %s more); the sweep will send them",
-                           pk, len(ids) - 1 - ids.index(pk))
+                           batch[0], len(ids) - 1 - start)
             return
 
 
@@ -112,17 +133,17 @@ def _is_bad_address(error: Exception) -> bool:
     return isinstance(error, ValueError)
 
 
-def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+def _email(message: OutboxMessage, connection=None) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id(message.key), **message.headers}  # (messages from before the keys)
     email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to], headers=headers,
-                                   connection=get_connection(fail_silently=False))
+                                   connection=connection or get_connection(fail_silently=False))
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     return email
 
 
-def outbox_send(*, message_id: int, now: datetime | None = None) -> SendResult:
-    """Send one pending message, once."""
+def outbox_send(*, message_id: int, now: datetime | None = None, connection=None) -> SendResult:
+    """Send one pending message, once (over `connection`, an open email connection, if given)."""
     now = now or timezone.now()
     with transaction.atomic():
         message = (
@@ -135,7 +156,7 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> SendResult:
             return SendResult(Outcome.SKIPPED)  # an early duplicate: the scheduled retry owns it
         message.attempts += 1
         try:
-            _email(message).send()
+            _email(message, connection).send()
         except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if _is_bad_address(error) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -153,6 +174,26 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> SendResult:
         message.next_attempt_at, message.last_error = None, ""
         message.save()
         return SendResult(Outcome.SENT)
+
+
+def outbox_send_batch(*, message_ids: list[int]) -> list[tuple[int, SendResult]]:
+    """Send each pending message of the batch once (outbox_send: its own row lock and transaction), over
+    one SMTP connection. After a failure the connection is closed, so the next message starts afresh."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as error:  # each message then tries on its own and records its failure
+        logger.info("Could not open the email connection for a batch: %s", error)
+    results = []
+    try:
+        for pk in message_ids:
+            result = outbox_send(message_id=pk, connection=connection)
+            if result.outcome in (Outcome.RETRY, Outcome.FAILED):
+                connection.close()
+            results.append((pk, result))
+    finally:
+        connection.close()
+    return results
 
 
 def outbox_due_ids(*, now: datetime | None = None, limit: int = 200) -> list[int]:

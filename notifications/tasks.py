@@ -18,6 +18,18 @@ def send_message(self, message_id: int) -> str:
     return result.outcome
 
 
+@shared_task(**RELIABLE)
+def send_messages(message_ids: list[int]) -> int:
+    """Send a batch over one SMTP connection; a message to retry gets its own send_message task, with its
+    backoff. Redelivered after a lost worker, the batch skips what was sent."""
+    sent = 0
+    for pk, result in services.outbox_send_batch(message_ids=message_ids):
+        sent += result.outcome == services.Outcome.SENT
+        if result.outcome == services.Outcome.RETRY:
+            send_message.apply_async((pk,), countdown=result.delay)
+    return sent
+
+
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     """Send what the per-message tasks did not: the broker down at commit time, a worker lost, a retry

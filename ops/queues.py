@@ -28,6 +28,9 @@ def route(name, args, kwargs, options, task=None, **kw):
     if name == "notifications.tasks.send_message":
         message_id = (args or [None])[0] if args else (kwargs or {}).get("message_id")
         return {"queue": BULK if _kind_of(message_id) in BULK_KINDS else DEFAULT}
+    if name == "notifications.tasks.send_messages":  # a batch is of one write, so of one kind: its first's
+        message_ids = (args or [None])[0] if args else (kwargs or {}).get("message_ids")
+        return {"queue": BULK if _kind_of((message_ids or [None])[0]) in BULK_KINDS else DEFAULT}
     return None
 
 

@@ -1,9 +1,12 @@
 """Reads of the best-practice exchange: the search, a practice's page, an action point's practices and
 what the public pages may show. Each runs a fixed number of queries whatever the number of practices.
 
-Search: PostgreSQL full-text search over the title (weighted first), the description and the results,
-ranked, through the GIN index on `search_vector` (kept by a trigger: migration 0002); on SQLite every
-word must appear somewhere in those texts (icontains), newest first.
+Search: PostgreSQL full-text search over the title (weighted first), the description and the results
+(`search_vector`, kept by a trigger, with a GIN index: migration 0002); on SQLite every word must appear
+somewhere in those texts (icontains), newest first. On PostgreSQL a search ranks at most SEARCH_RANKED
+matches — the most recently updated ones, best first — and says when more match: ranking and counting
+every match of a common word ("city" is in most practices) costs as much as there are practices, these
+cost the same at any size.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -17,6 +20,30 @@ from .models import Practice, PracticeAttachment
 
 SEARCH_CONFIG = "english"
 QUERY_MAX = 200
+SEARCH_RANKED = 200
+
+
+class RankedPractices:
+    """The ranked matches of a search, for a Paginator: their ids and order come from one query (at most
+    SEARCH_RANKED + 1 rows, which also tells whether more match); a page's practices from one more."""
+
+    def __init__(self, practices, ids: list[int], *, more: bool):
+        self._practices, self.ids, self.more = practices, ids, more
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        by_id = {practice.pk: practice for practice in self._practices.filter(pk__in=ids)}
+        found = [by_id[pk] for pk in ids if pk in by_id]
+        return found if isinstance(index, slice) else found[0]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 def published_practices():
@@ -29,7 +56,8 @@ def _listed(practices):
 
 
 def practice_search(*, text: str = "", city=None, focus_area=None, action_point=None, published_only=False):
-    """Practices matching the text (ranked best first when there is text) and the filters."""
+    """Practices matching the text (ranked best first when there is text) and the filters: a QuerySet, or
+    on PostgreSQL with text the RankedPractices (whose `more` says that more than SEARCH_RANKED match)."""
     practices = Practice.objects.all()
     if published_only:
         practices = practices.filter(published_at__isnull=False)
@@ -47,8 +75,15 @@ def practice_search(*, text: str = "", city=None, focus_area=None, action_point=
         return _listed(practices).order_by("-updated", "-pk")
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return (_listed(practices).filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-updated", "-pk"))
+        # The newest matches (read along the index on `updated`), ranked only they: PostgreSQL computes
+        # the rank of the rows it returns, not of every match.
+        window = list(practices.filter(search_vector=query).order_by("-updated", "-pk")
+                      .annotate(rank=SearchRank(F("search_vector"), query)).values_list("pk", "rank")
+                      [:SEARCH_RANKED + 1])
+        more = len(window) > SEARCH_RANKED
+        window = window[:SEARCH_RANKED]
+        window.sort(key=lambda row: -row[1])  # stable: equal ranks stay newest first
+        return RankedPractices(_listed(Practice.objects.all()), [pk for pk, _rank in window], more=more)
     for word in text.split():
         practices = practices.filter(Q(title__icontains=word) | Q(description__icontains=word)
                                      | Q(results__icontains=word))

@@ -23,11 +23,13 @@ def practice_list(request):
     plan = ActionPlan.objects.current()
     form = SearchForm(request.GET or None, plan=plan)
     filters = form.filters()
-    page = Paginator(selectors.practice_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    practices = selectors.practice_search(**filters)
+    page = Paginator(practices, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "practices/list.html", {
         "form": form, "page": page, "query": query.urlencode(), "searching": bool(filters["text"]),
+        "more_match": getattr(practices, "more", False),
         "can_create": permissions.can_create(request.roles),
     })
 

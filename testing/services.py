@@ -54,6 +54,7 @@ class SmtpServer:
         self.port = free_port()
         self.messages = []
         self.transactions_started = 0
+        self.sessions = set()  # the clients' (address, port): one per SMTP connection
         self.refuse = set()
         self.delay = 0.0
         self._lock = threading.Lock()
@@ -70,6 +71,7 @@ class SmtpServer:
         # The delay comes before the message is sent, so a client killed meanwhile leaves no message.
         with self._lock:
             self.transactions_started += 1
+            self.sessions.add(session.peer)
         if self.delay:
             await asyncio.sleep(self.delay)
         envelope.mail_from = address

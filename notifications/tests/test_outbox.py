@@ -88,3 +88,28 @@ def test_smtp_failures_are_recorded_and_retried_until_a_limit(db, settings, secr
     message.refresh_from_db()
     assert message.attempts == 8 and message.failed_at is not None and message.status == "failed"
     assert "ConnectionRefusedError" in message.last_error
+
+
+def test_a_batch_goes_over_one_smtp_connection_and_each_message_once(db, smtp_server, secretariat):
+    from notifications.tasks import send_messages
+
+    ids = [_message(secretariat, key=f"test:{n}").pk for n in range(30)]
+
+    assert send_messages(ids[:25]) == 25 and send_messages(ids[25:]) == 5
+    assert send_messages(ids) == 0  # delivered again (a lost worker's batch): nothing is sent twice
+
+    assert len(smtp_server.received()) == 30 and len(smtp_server.sessions) == 2
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_in_a_batch_a_refused_address_fails_alone_and_the_rest_is_sent(db, smtp_server, secretariat):
+    from notifications.tasks import send_messages
+
+    ids = [OutboxMessage.objects.create(key=f"test:{n}", kind="report_submitted", to=f"p{n}@example.org",
+                                        subject="Hello", body_text="Hi").pk for n in range(5)]
+    smtp_server.refuse.add("p2@example.org")
+
+    assert send_messages(ids) == 4
+    assert [m["To"] for m in smtp_server.received()] == ["p0@example.org", "p1@example.org", "p3@example.org",
+                                                          "p4@example.org"]
+    assert OutboxMessage.objects.get(to="p2@example.org").status == "failed"

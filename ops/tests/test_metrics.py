@@ -90,7 +90,10 @@ def test_queue_lengths_show_digests_apart_from_notifications(metrics, redis_brok
 
     text = metrics()
     assert _value(text, 'baltmet_celery_queue_length{queue="celery"}') == 1  # the Secretariat's notification
-    assert _value(text, 'baltmet_celery_queue_length{queue="digests"}') == len(digests)
+    from notifications.services import SEND_BATCH
+
+    # One task per batch of a run's emails (sent over one SMTP connection).
+    assert _value(text, 'baltmet_celery_queue_length{queue="digests"}') == -(-len(digests) // SEND_BATCH)
     assert _value(text, "baltmet_metrics_broker_up") == 1
 
 
@@ -106,5 +109,5 @@ def test_it_counts_task_outcomes_the_workers_report(metrics, celery_worker, redi
                                            summary="Done.", delivery_status="on_track")
     services.report_submit(report=report, version=report.version, user=alice)
     wait_for(lambda: smtp_server.received(), timeout=30, message="the notification")
-    series = 'baltmet_celery_tasks_total{state="SUCCESS",task="notifications.tasks.send_message"}'
+    series = 'baltmet_celery_tasks_total{state="SUCCESS",task="notifications.tasks.send_messages"}'
     wait_for(lambda: _value(metrics(), series) == 1, timeout=10, message="the outcome counted")

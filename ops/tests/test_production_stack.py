@@ -260,7 +260,7 @@ def test_the_production_stack_carries_the_journey_through_a_lost_web_instance_an
         assert re.search(r'baltmet_http_responses_total\{method="POST",status="302",view="reports:report"\} [1-9]',
                          metrics)
         assert f'baltmet_outbox_messages{{kind="digest",status="sent"}} {digests.count()}.0' in metrics
-        assert re.search(r'baltmet_celery_tasks_total\{state="SUCCESS",task="notifications.tasks.send_message"\} '
+        assert re.search(r'baltmet_celery_tasks_total\{state="SUCCESS",task="notifications.tasks.send_messages"\} '
                          r'[1-9]', metrics)
         assert "baltmet_beat_last_tick_timestamp_seconds" in metrics
         assert _plain_get(f"http://127.0.0.1:{web_ports[1]}/metrics")[0] == 403

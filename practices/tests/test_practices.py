@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import OutboxMessage
@@ -84,8 +85,9 @@ def test_search_by_text_city_and_point(assigned, cities, alice, bob, secretariat
 
 def test_the_search_uses_the_full_text_index_on_postgresql(postgres, cities, alice):
     _practice(alice, cities["riga"])
-    sql = str(selectors.practice_search(text="winter lanes").query)
-    assert "search_vector" in sql and "plainto_tsquery" not in sql
+    with CaptureQueriesContext(connection) as queries:
+        list(selectors.practice_search(text="winter lanes"))
+    assert "search_vector" in queries[0]["sql"] and "plainto_tsquery" not in queries[0]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'practice_search_gin'")
         assert "gin (search_vector)" in cursor.fetchone()[0]
@@ -103,6 +105,24 @@ def test_the_search_page_runs_the_same_queries_whatever_the_number_of_practices(
     for n in range(30):
         _practice(alice, cities["riga"], title=f"Winter practice {n}")
     assert_constant_queries(small, count_queries(lambda: client.get(url)))
+
+
+def test_a_search_matching_very_many_ranks_the_newest_and_says_so(postgres, monkeypatch, cities, alice, mayor,
+                                                                  client_for):
+    monkeypatch.setattr(selectors, "SEARCH_RANKED", 3)
+    for n in range(4):
+        _practice(alice, cities["riga"], title=f"Harbour {n}", description="Ferries run every hour.")
+    best = _practice(alice, cities["riga"], title="Harbour ferries", description="Ferries and ferries.")
+    client = client_for(mayor)
+
+    page = client.get(reverse("practices:list"), {"q": "ferries"})
+    text = page.content.decode()
+    assert "More than 3 practices match: the 3 most recently updated are listed, best matches first." in text
+    assert [p.title for p in page.context["page"]] == ["Harbour ferries", "Harbour 3", "Harbour 2"]
+    # Narrowed to at most that many, the page counts them as before.
+    page = client.get(reverse("practices:list"), {"q": "ferries harbour 1"})
+    assert "More than" not in page.content.decode() and "1 practice" in page.content.decode()
+    assert best.title not in page.content.decode()
 
 
 def test_a_practice_has_its_history(cities, alice, client_for):
