@@ -201,3 +201,20 @@ def test_a_report_with_the_coordinator_is_not_overdue_or_missing(two_step, talli
     services.report_submit(report=tallinn_on_13, version=tallinn_on_13.version, user=bob)
     slots = open_report_slots(plan=two_step, periods=[period])
     assert (tallinn_on_13.action_point_id, tallinn_on_13.city_id, period.pk) not in slots
+
+
+def test_the_morning_reminder_tells_the_coordinator_of_partner_reports_waiting(two_step, tallinn_on_13, period,
+                                                                               alice, bob):
+    from digests.services import reminders_fan_out
+
+    services.report_submit(report=tallinn_on_13, version=tallinn_on_13.version, user=bob)
+
+    messages = reminders_fan_out(today=period.due_date, queue=False)
+
+    to_alice = next(m for m in messages if m.to == alice.email)
+    waiting = to_alice.body_text.split("Partner reports waiting for your review as the coordinating city:")[1]
+    assert "1.3 · Tallinn · 2011 H1" in waiting and reverse("reports:coordination") in waiting
+    assert not any(m.to == bob.email and "1.3 · Tallinn" in m.body_text for m in messages)  # Tallinn's is in
+    # Not twice at the same stage.
+    assert not any(m.to == alice.email and "Partner reports waiting" in m.body_text
+                   for m in reminders_fan_out(today=period.due_date, queue=False))
