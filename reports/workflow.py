@@ -50,8 +50,10 @@ AWAITING_REVIEW = frozenset({State.SUBMITTED})
 AWAITING_COORDINATOR = frozenset({State.WITH_COORDINATOR})
 # Two-step plans: taken in by the coordinator, waiting for the consolidated report's approval.
 CONSOLIDATED = frozenset({State.ACCEPTED})
+# States only a two-step plan's reports can be in.
+TWO_STEP_ONLY = AWAITING_COORDINATOR | CONSOLIDATED
 # Where a switch to one-step review sends them: to the Secretariat, as submitted.
-MOVED_TO_SECRETARIAT_BY_ONE_STEP = AWAITING_COORDINATOR | CONSOLIDATED
+MOVED_TO_SECRETARIAT_BY_ONE_STEP = TWO_STEP_ONLY
 # Seen across the network (on every action point's timeline); other states only by the city and the
 # network roles (see reports.permissions).
 PUBLIC_IN_NETWORK = frozenset({State.APPROVED})
