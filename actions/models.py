@@ -36,6 +36,15 @@ class ActionPlan(models.Model):
         ADOPTED = "adopted", _("Adopted")
         CLOSED = "closed", _("Closed")
 
+    class ReviewMode(models.TextChoices):
+        """Who reviews a partner city's report (reports/workflow.py)."""
+
+        ONE_STEP = "one_step", _("One step: every city's report goes to the Secretariat")
+        TWO_STEP = "two_step", _(
+            "Two steps: partner reports go to the coordinating city, whose consolidated report goes to the "
+            "Secretariat"
+        )
+
     title = models.CharField(_("title"), max_length=200, unique=True)
     first_year = models.PositiveSmallIntegerField(_("first year"))
     last_year = models.PositiveSmallIntegerField(_("last year"))
@@ -44,6 +53,10 @@ class ActionPlan(models.Model):
     predecessor = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor",
         verbose_name=_("predecessor plan"),
+    )
+    # Changed only through reports.services.plan_review_mode_set, which moves the reports in flight.
+    review_mode = models.CharField(
+        _("review"), max_length=10, choices=ReviewMode.choices, default=ReviewMode.ONE_STEP,
     )
 
     history = HistoricalRecords()
@@ -66,6 +79,10 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_two_step(self) -> bool:
+        return self.review_mode == self.ReviewMode.TWO_STEP
 
     def get_absolute_url(self):
         return reverse("actions:plan", args=[self.pk])

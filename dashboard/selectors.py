@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -319,9 +319,15 @@ def listed(reports):
 
 
 def review_queue(**filters):
-    """Submitted reports, the longest waiting first."""
+    """Submitted reports, the longest waiting first. In two-step plans they are the coordinating cities'
+    consolidated reports (`consolidated`), and a partner's report only on a point without a coordinator
+    or submitted before the plan moved to two steps (reports/workflow.py)."""
     filters["state"] = WorkflowState.SUBMITTED
-    return listed(reports_filtered(**filters).order_by("submitted_at", "pk"))
+    consolidated = ExpressionWrapper(
+        Q(city_id=F("action_point__coordinating_city_id"), period__plan__review_mode=ActionPlan.ReviewMode.TWO_STEP),
+        output_field=BooleanField(),
+    )
+    return listed(reports_filtered(**filters).order_by("submitted_at", "pk")).annotate(consolidated=consolidated)
 
 
 def report_for_review(report_id: int) -> ProgressReport:

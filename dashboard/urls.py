@@ -21,6 +21,7 @@ urlpatterns = [
     path("progress-report.pdf", views.progress_report_pdf, name="progress_report_pdf"),
     path("plans/", views.plans, name="plans"),
     path("plans/<int:plan_id>/", views.plan_manage, name="plan"),
+    path("plans/<int:plan_id>/review-mode/", views.plan_review_mode, name="plan_review_mode"),
     path("plans/<int:plan_id>/successor/", views.plan_successor, name="plan_successor"),
     path("plans/<int:plan_id>/periods/new/", views.period_add, name="period_add"),
     path("periods/<int:period_id>/", views.period_edit, name="period_edit"),

@@ -23,6 +23,7 @@ from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
+from reports.workflow import is_consolidated
 
 from . import exports, selectors
 from .charts import status_chart
@@ -159,9 +160,11 @@ def progress_report_pdf(request):
 def _review_page(request, report, *, form=None, status=200):
     previous_period, previous = report_selectors.previous_report(report)
     can_review = request.can_manage and can_review_report(request.roles, report)
+    consolidated = is_consolidated(report, two_step=report.action_point.focus_area.plan.is_two_step)
     return render(request, "dashboard/review.html", {
         "report": report, "previous": previous, "previous_period": previous_period, "can_review": can_review,
-        "form": form or ReviewForm(), "next": _safe_next(request),
+        "form": form or ReviewForm(), "next": _safe_next(request), "consolidated": consolidated,
+        "partner_slots": report_selectors.partner_reports_in_period(report, request.roles) if consolidated else None,
     }, status=status)
 
 
@@ -298,7 +301,29 @@ def plan_manage(request, plan_id):
     return render(request, "dashboard/plan_manage.html", {
         "plan": plan, "points": selectors.plan_points(plan), "periods": selectors.plan_periods(plan),
         "period_form": PeriodForm(), "has_successor": ActionPlan.objects.filter(predecessor=plan).exists(),
+        "review_modes": ActionPlan.ReviewMode.choices,
     })
+
+
+@secretariat_required
+@require_POST
+def plan_review_mode(request, plan_id):
+    """Switch the plan between one-step and two-step review (the rule for reports in flight: reports/workflow.py)."""
+    plan = get_object_or_404(ActionPlan, pk=plan_id)
+    mode = request.POST.get("review_mode", "")
+    try:
+        moved = report_services.plan_review_mode_set(plan=plan, mode=mode, user=request.user)
+    except report_services.ReportStateError as error:
+        messages.error(request, str(error))
+        return redirect("dashboard:plan", plan.pk)
+    plan.refresh_from_db()
+    messages.success(request, _("%(plan)s now has %(mode)s.") % {"plan": plan, "mode": plan.get_review_mode_display()})
+    if moved:
+        messages.info(request, ngettext(
+            "%(count)s partner report that was with its coordinating city went to the review queue.",
+            "%(count)s partner reports that were with their coordinating cities went to the review queue.", moved,
+        ) % {"count": moved})
+    return redirect("dashboard:plan", plan.pk)
 
 
 @secretariat_required

@@ -430,6 +430,14 @@ def open_report_slots(*, plan, periods, city_ids=None) -> dict:
     return slots
 
 
+def waiting_for_coordinator(*, period_ids) -> list[tuple[int, int, int, int]]:
+    """[(point id, partner city id, period id, coordinating city id)] of the partner reports of these
+    periods waiting for their coordinating city (two-step review)."""
+    return list(ProgressReport.objects.filter(period_id__in=period_ids, state__in=workflow.AWAITING_COORDINATOR)
+                .order_by("pk").values_list("action_point_id", "city_id", "period_id",
+                                            "action_point__coordinating_city_id"))
+
+
 def reminder_stage(*, due_date: date, today: date) -> str | None:
     days_late = (today - due_date).days
     if -7 <= days_late <= 0:

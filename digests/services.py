@@ -280,8 +280,11 @@ def digest_preview(*, recipient, now: datetime | None = None) -> DigestPreview |
 # Reminders ---------------------------------------------------------------------------------------
 
 
-def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue: bool = True) -> list[OutboxMessage]:
-    """One message per delegate listing their items; the ReminderItems are written with it."""
+def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue: bool = True,
+                       reviews: frozenset = frozenset()) -> list[OutboxMessage]:
+    """One message per delegate listing their items; the ReminderItems are written with it.
+    `reviews`: the (user, point, city, period) items that are a partner's report waiting for the user
+    as coordinator (two-step review), listed apart from the reports the user's city owes."""
     point_ids = {point for items in todo.values() for point, _city, _period, _stage in items}
     lookup = selectors.reminder_objects(point_ids=point_ids,
                                         city_ids={c for items in todo.values() for _p, c, _pe, _s in items},
@@ -293,8 +296,10 @@ def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue:
                              period=lookup.periods[pe], stage=stage) for p, c, pe, stage in items]
         rows.sort(key=lambda r: (r.period.due_date, r.action_point.focus_area.number, r.action_point.sequence,
                                  r.city.name))
-        rendered = render_email("reminder", {"items": rows, "recipient": user, "sender": sender,
-                                             "today": timezone.localdate()},
+        waiting = [r for r in rows if (user.pk, r.action_point.pk, r.city.pk, r.period.pk) in reviews]
+        owed = [r for r in rows if r not in waiting]
+        rendered = render_email("reminder", {"items": owed, "to_review": waiting, "count": len(rows),
+                                             "recipient": user, "sender": sender, "today": timezone.localdate()},
                                 language=user.language, time_zone=user.time_zone)
         message = OutboxMessage(key=f"{key}:u{user.pk}", kind=REMINDER, recipient=user, to=user.email,
                                 subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html)
@@ -342,8 +347,17 @@ def reminders_fan_out(*, today=None, queue: bool = True) -> list[OutboxMessage]:
             if (user.pk, point_id, city_id, period_id, stages[period_id]) not in already:
                 todo[user.pk].append((point_id, city_id, period_id, stages[period_id]))
                 users[user.pk] = user
+    # Two-step review: a partner's report waiting for its coordinator is the coordinator's to do.
+    reviews = set()
+    for point_id, city_id, period_id, coordinator_id in selectors.waiting_for_coordinator(period_ids=list(stages)):
+        for user in delegates.get(coordinator_id, []):
+            if (user.pk, point_id, city_id, period_id, stages[period_id]) not in already:
+                todo[user.pk].append((point_id, city_id, period_id, stages[period_id]))
+                users[user.pk] = user
+                reviews.add((user.pk, point_id, city_id, period_id))
     # The key holds the day: a second run the same day writes nothing; the rest waits for tomorrow.
-    return _reminder_messages(todo, users, key=f"{REMINDER}:{today.isoformat()}", queue=queue)
+    return _reminder_messages(todo, users, key=f"{REMINDER}:{today.isoformat()}", queue=queue,
+                              reviews=frozenset(reviews))
 
 
 @dataclass

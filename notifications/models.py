@@ -10,6 +10,8 @@ class Kind(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("Report submitted")
     REPORT_RETURNED = "report_returned", _("Report returned")
     REPORT_APPROVED = "report_approved", _("Report approved")
+    REPORT_TO_COORDINATOR = "report_to_coordinator", _("Report sent to the coordinating city")
+    REPORT_ACCEPTED = "report_accepted", _("Report accepted by the coordinating city")
     INITIATIVE_CONSENT = "initiative_consent", _("Initiative: asked to agree")
     INITIATIVE_REMINDER = "initiative_reminder", _("Initiative: reminder")
     INITIATIVE_OUTCOME = "initiative_outcome", _("Initiative: outcome")

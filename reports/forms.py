@@ -74,3 +74,21 @@ class ReportForm(forms.ModelForm):
             except EvidenceFileError as error:
                 raise forms.ValidationError(str(error)) from None
         return upload
+
+
+class CoordinatorReviewForm(forms.Form):
+    """The coordinating city's answer on a partner's report (two-step plans)."""
+
+    comment = forms.CharField(
+        label=_("Comment to the partner city"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you return the report; optional when you accept it."),
+    )
+
+
+class CoordinatorReturnForm(CoordinatorReviewForm):
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Say what needs to change: a comment is required to return a report."))
+        return comment

@@ -78,6 +78,9 @@ class WorkflowState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
+    # Two-step plans only (reports/workflow.py): a partner city's report with its coordinating city.
+    WITH_COORDINATOR = "with_coordinator", _("With the coordinator")
+    ACCEPTED = "accepted", _("Accepted by the coordinator")
 
 
 class ProgressReport(models.Model):
@@ -95,7 +98,7 @@ class ProgressReport(models.Model):
     )
     summary = models.TextField(_("summary of progress"), blank=True, max_length=10000)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=5000)
-    state = models.CharField(_("workflow state"), max_length=10, choices=WorkflowState.choices, default=WorkflowState.DRAFT)
+    state = models.CharField(_("workflow state"), max_length=20, choices=WorkflowState.choices, default=WorkflowState.DRAFT)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("submitted by"),

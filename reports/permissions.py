@@ -4,6 +4,8 @@ exports and services ask.
 Each function takes the person's roles (cities.roles.roles_of) and the object, and answers yes or no.
 Seeing: the Secretariat and the Chair see every report; anybody else with a role sees their own
 cities' reports and the approved reports of every city (they make up each action point's timeline);
+in a two-step plan the coordinating city's delegate also sees its partners' reports on the point once
+they leave draft (the coordinator reviews them and writes the consolidated report from them);
 the public (and an account without a role) sees published reports only — approved reports the
 Secretariat published, of cities that do not keep their reports internal. `visible_reports` is the
 same rule as a query filter, for lists, digests, exports and the API. Doing: the workflow's steps
@@ -12,7 +14,7 @@ same rule as a query filter, for lists, digests, exports and the API. Doing: the
 
 from django.db.models import Q
 
-from actions.models import ActionPoint
+from actions.models import ActionPlan, ActionPoint
 from cities.roles import UserRoles
 
 from . import workflow
@@ -39,10 +41,19 @@ def published_reports() -> Q:
     return Q(published_at__isnull=False, state__in=workflow.PUBLIC_IN_NETWORK, city__reports_internal=False)
 
 
+def coordinates_in_two_step(roles: UserRoles, report: ProgressReport) -> bool:
+    """The person is the delegate of the city coordinating the report's point, in a two-step plan, and the
+    report has left draft (its period and plan loaded, or loaded here)."""
+    return (roles.delegate_city_id is not None and report.state != workflow.State.DRAFT
+            and report.action_point.coordinating_city_id == roles.delegate_city_id
+            and report.period.plan.is_two_step)
+
+
 def can_view_report(roles: UserRoles, report: ProgressReport) -> bool:
     if not roles.in_network:
         return is_published(report)
-    return report.state in workflow.PUBLIC_IN_NETWORK or can_view_city(roles, report.city_id)
+    return (report.state in workflow.PUBLIC_IN_NETWORK or can_view_city(roles, report.city_id)
+            or coordinates_in_two_step(roles, report))
 
 
 def visible_reports(roles: UserRoles) -> Q:
@@ -51,7 +62,11 @@ def visible_reports(roles: UserRoles) -> Q:
         return Q()
     if not roles.in_network:
         return published_reports()
-    return Q(state__in=workflow.PUBLIC_IN_NETWORK) | Q(city_id__in=roles.city_ids)
+    visible = Q(state__in=workflow.PUBLIC_IN_NETWORK) | Q(city_id__in=roles.city_ids)
+    if roles.delegate_city_id is not None:
+        visible |= (Q(action_point__coordinating_city_id=roles.delegate_city_id,
+                      period__plan__review_mode=ActionPlan.ReviewMode.TWO_STEP) & ~Q(state=workflow.State.DRAFT))
+    return visible
 
 
 def can_publish(roles: UserRoles) -> bool:
@@ -79,6 +94,16 @@ def can_edit_report(roles: UserRoles, report: ProgressReport) -> bool:
 
 def can_review_report(roles: UserRoles, report: ProgressReport) -> bool:
     return workflow.may_take(workflow.APPROVE, roles, report)
+
+
+def can_accept_report(roles: UserRoles, report: ProgressReport) -> bool:
+    """Two-step plans: the coordinating city's delegate, on a partner's report waiting for them."""
+    return workflow.may_take(workflow.ACCEPT, roles, report)
+
+
+def can_coordinate(roles: UserRoles) -> bool:
+    """The coordinator's queue: any city delegate (it lists the points their city coordinates)."""
+    return roles.delegate_city_id is not None
 
 
 def can_update_action_point(roles: UserRoles, point: ActionPoint) -> bool:

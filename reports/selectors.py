@@ -64,7 +64,8 @@ def report_detail(report_id: int) -> ProgressReport:
     reviewed it, and its evidence."""
     return get_object_or_404(
         ProgressReport.objects.select_related(
-            "action_point__focus_area", "city", "period", "submitted_by", "reviewed_by",
+            "action_point__focus_area", "action_point__coordinating_city", "city", "period__plan", "submitted_by",
+            "reviewed_by",
         ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("added_by"))),
         pk=report_id,
     )
@@ -118,3 +119,74 @@ def partners_latest(report: ProgressReport, roles) -> list[ProgressReport]:
                   .order_by("period__start")):
         latest[other.city_id] = other
     return sorted(latest.values(), key=lambda r: r.city.name)
+
+
+def returned_by(report: ProgressReport):
+    """The step that last returned the report (the Secretariat's or the coordinator's), from its history."""
+    steps = {workflow.RETURN.reason: workflow.RETURN, workflow.COORDINATOR_RETURN.reason: workflow.COORDINATOR_RETURN}
+    reason = (report.history.filter(history_change_reason__in=list(steps)).order_by("-history_date", "-history_id")
+              .values_list("history_change_reason", flat=True).first())
+    return steps.get(reason)
+
+
+# Two-step review: the coordinating city's part ------------------------------------------------------------
+
+
+@dataclass
+class PartnerSlot:
+    city: City
+    report: ProgressReport | None
+
+
+def partner_reports_in_period(report: ProgressReport, roles) -> list[PartnerSlot]:
+    """Every partner city of the report's point with its report for the same period (None: none the
+    person may see), for the consolidated report and the coordinator's review, side by side."""
+    point = report.action_point
+    partners = list(point.partner_cities.exclude(pk=point.coordinating_city_id).order_by("name"))
+    reports = {r.city_id: r for r in ProgressReport.objects.filter(
+        action_point_id=point.pk, period_id=report.period_id, city__in=partners,
+    ).filter(permissions.visible_reports(roles)).select_related("city").prefetch_related("evidence")}
+    return [PartnerSlot(city=city, report=reports.get(city.pk)) for city in partners]
+
+
+@dataclass
+class ConsolidatedRow:
+    point: ActionPoint
+    report: ProgressReport | None  # the coordinating city's own: the consolidated report
+    waiting: int  # partner reports with the coordinator
+    accepted: int
+    partners: int
+    open_url: str = ""
+
+    @property
+    def state(self):
+        return self.report.state if self.report else "missing"
+
+
+def coordinator_queue(*, city: City, plan: ActionPlan | None, period: ReportingPeriod | None) -> dict:
+    """The coordinating city's work in two-step plans: partner reports waiting for it (the longest
+    waiting first, every plan and open period), and, for the chosen period, each point it coordinates
+    with its consolidated report and how many partner reports are in."""
+    waiting = list(
+        ProgressReport.objects.filter(
+            action_point__coordinating_city=city, state__in=workflow.AWAITING_COORDINATOR,
+        ).exclude(city=city).select_related("action_point__focus_area", "city", "period", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+    rows = []
+    if plan is not None and period is not None and plan.is_two_step:
+        points = list(ActionPoint.objects.filter(coordinating_city=city, focus_area__plan=plan)
+                      .select_related("focus_area").prefetch_related("partner_cities")
+                      .order_by("focus_area__number", "sequence"))
+        reports = ProgressReport.objects.filter(action_point__in=points, period=period).order_by()
+        states = {(r.action_point_id, r.city_id): r for r in reports}
+        for point in points:
+            partner_ids = [c.pk for c in point.partner_cities.all() if c.pk != city.pk]
+            partner_states = [states[(point.pk, cid)].state for cid in partner_ids if (point.pk, cid) in states]
+            rows.append(ConsolidatedRow(
+                point=point, report=states.get((point.pk, city.pk)),
+                waiting=sum(s in workflow.AWAITING_COORDINATOR for s in partner_states),
+                accepted=sum(s in workflow.CONSOLIDATED or s == WorkflowState.APPROVED for s in partner_states),
+                partners=len(partner_ids), open_url=link("reports:open", point.pk, period.pk),
+            ))
+    return {"waiting": waiting, "rows": rows}

@@ -1,6 +1,8 @@
-"""Changes to progress reports: starting, saving, submitting, reviewing, evidence.
+"""Changes to progress reports: starting, saving, submitting, reviewing, evidence, a plan's review mode.
 
-Every step locks the report's row first (SELECT … FOR UPDATE) and its period's row for share, then
+Every step locks its plan's row for share (so a switch of the plan's review mode, which locks it for
+update, waits for the steps in flight and they for it), then the report's row (SELECT … FOR UPDATE)
+and its period's row for share, then
 checks who acts, the state and the version on what it locked, so of two people acting at the same
 instant exactly one goes through; the other finds the report changed (ReportConflict) or already
 moved on (ReportStateError), and nothing of theirs is written — neither the text nor the evidence
@@ -16,8 +18,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from actions.models import ActionPoint
+from actions.models import ActionPlan, ActionPoint
 from baltmet.db import lock_for_share
 from cities.access import require_secretariat
 from cities.models import City, Role
@@ -53,13 +56,24 @@ class NewEvidence:
     content_type: str = ""
 
 
+def _plan_is_two_step(plan_id: int) -> bool:
+    """The plan's review mode as it is now, its row locked for share until the transaction ends
+    (always before any report's row: the mode switch locks the plan, then the reports)."""
+    return lock_for_share(ActionPlan, plan_id)["review_mode"] == ActionPlan.ReviewMode.TWO_STEP
+
+
 def _locked(report_id: int) -> ProgressReport:
-    """The report's row, locked until the transaction ends, with its period as it is now.
+    """The report's row, locked until the transaction ends, with its period and plan mode as they are now
+    (`report.two_step`).
 
     The period is locked for share: saves of many reports of a period go on side by side, while
     closing the period (which locks it for update) waits for them, and they for it."""
-    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report_id)
+    plan_id = ProgressReport.objects.values_list("period__plan_id", flat=True).get(pk=report_id)
+    two_step = _plan_is_two_step(plan_id)
+    report = (ProgressReport.objects.select_for_update(of=("self",)).select_related("period", "action_point")
+              .get(pk=report_id))
     report.period.is_closed = lock_for_share(ReportingPeriod, report.period_id)["is_closed"]
+    report.two_step = two_step
     return report
 
 
@@ -73,6 +87,8 @@ def _check(step: workflow.Step, report: ProgressReport, user, version: int | Non
         state = report.get_state_display().lower()
         if step.actor == workflow.SECRETARIAT:
             message = _("Only submitted reports can be reviewed; this one is %(state)s.")
+        elif step.actor == workflow.COORDINATOR:
+            message = _("Only a report with the coordinator can be accepted or returned; this one is %(state)s.")
         elif report.state == step.target:
             message = _("This report is already %(state)s.")
         else:
@@ -139,12 +155,36 @@ class _FilesKeptOnlyIfCommitted:
         return False
 
 
-def _submitted_email(report, user, resubmission):
+def _submitted_email(report, user, resubmission, step=workflow.SUBMIT):
+    if step == workflow.SUBMIT_TO_COORDINATOR:
+        email_queue(
+            kind="report_to_coordinator", key=f"report_to_coordinator:{report.pk}:v{report.version}",
+            users=_users_with_role(Role.DELEGATE, report.action_point.coordinating_city_id),
+            template="report_to_coordinator",
+            context={"report": _for_email(report), "submitter": user, "resubmission": resubmission},
+        )
+        return
     email_queue(
         kind="report_submitted", key=f"report_submitted:{report.pk}:v{report.version}",
         users=_users_with_role(Role.SECRETARIAT), template="report_submitted",
-        context={"report": _for_email(report), "submitter": user, "resubmission": resubmission},
+        context={"report": _for_email(report), "submitter": user, "resubmission": resubmission,
+                 "consolidated": workflow.is_consolidated(report, two_step=getattr(report, "two_step", False))},
     )
+
+
+def _check_consolidated_ready(report: ProgressReport, step: workflow.Step) -> None:
+    """The consolidated report goes to the Secretariat only once no partner report waits for the coordinator."""
+    if step != workflow.SUBMIT or not workflow.is_consolidated(report, two_step=report.two_step):
+        return
+    waiting = ProgressReport.objects.filter(
+        action_point_id=report.action_point_id, period_id=report.period_id,
+        state__in=workflow.AWAITING_COORDINATOR,
+    ).exclude(pk=report.pk).count()
+    if waiting:
+        raise ReportStateError(ngettext(
+            "%(count)s partner report waits for you: accept or return it before submitting the consolidated report.",
+            "%(count)s partner reports wait for you: accept or return them before submitting the consolidated "
+            "report.", waiting) % {"count": waiting})
 
 
 def report_start(*, point: ActionPoint, city: City, period: ReportingPeriod, user, data: dict,
@@ -159,10 +199,13 @@ def report_start(*, point: ActionPoint, city: City, period: ReportingPeriod, use
     with _FilesKeptOnlyIfCommitted() as stored, transaction.atomic():
         report = ProgressReport(action_point=point, city=city, period=period, state=WorkflowState.DRAFT,
                                 **{field: data[field] for field in CONTENT_FIELDS if field in data})
+        report.two_step = _plan_is_two_step(period.plan_id)
+        step = workflow.submit_step(report, two_step=report.two_step)
         if submit:
-            report.state, report.submitted_by, report.submitted_at = WorkflowState.SUBMITTED, user, timezone.now()
+            _check_consolidated_ready(report, step)
+            report.state, report.submitted_by, report.submitted_at = step.target, user, timezone.now()
         report._history_user = user
-        report._change_reason = workflow.SUBMIT.reason if submit else "Draft started"
+        report._change_reason = step.reason if submit else "Draft started"
         try:
             with transaction.atomic():
                 report.save()
@@ -170,7 +213,7 @@ def report_start(*, point: ActionPoint, city: City, period: ReportingPeriod, use
             raise ReportConflict(ProgressReport.objects.get(action_point=point, city=city, period=period)) from None
         _attach(report, user, list(evidence), stored)
         if submit:
-            _submitted_email(report, user, resubmission=False)
+            _submitted_email(report, user, resubmission=False, step=step)
     return report
 
 
@@ -178,21 +221,22 @@ def report_save(*, report: ProgressReport, version: int, data: dict, user, evide
                 submit: bool = False) -> ProgressReport:
     """Save the delegate's form (and send it for review when `submit`): refused as a conflict if
     the report changed since `version` was read, in which case nothing at all is written."""
-    step = workflow.SUBMIT if submit else workflow.SAVE
     with _FilesKeptOnlyIfCommitted() as stored, transaction.atomic():
         locked = _locked(report.pk)
+        step = workflow.submit_step(locked, two_step=locked.two_step) if submit else workflow.SAVE
         _check(step, locked, user, version)
+        _check_consolidated_ready(locked, step)
         changes = {field: data[field] for field in CONTENT_FIELDS if field in data}
         resubmission = locked.state == WorkflowState.RETURNED
         if submit:
             if not (changes.get("summary", locked.summary) or "").strip():
                 raise ReportStateError(_("Write a summary of progress before submitting."))
             changes.update(submitted_by=user, submitted_at=timezone.now())
-        reason = "Resubmitted for review" if submit and resubmission else ""
+        reason = "Resubmitted for review" if submit and resubmission and step == workflow.SUBMIT else ""
         _apply(step, locked, user, changes, reason)
         _attach(locked, user, list(evidence), stored)
         if submit:
-            _submitted_email(locked, user, resubmission)
+            _submitted_email(locked, user, resubmission, step)
     return _show_on(report, locked)
 
 
@@ -217,17 +261,49 @@ def report_approve(*, report: ProgressReport, reviewer, comment: str = "") -> Pr
     return _review(workflow.APPROVE, report, reviewer, (comment or "").strip(), "report_approved")
 
 
+def report_accept(*, report: ProgressReport, coordinator, comment: str = "") -> ProgressReport:
+    """Two-step plans: the coordinating city's delegate takes a partner's report into the consolidated report."""
+    return _review(workflow.ACCEPT, report, coordinator, (comment or "").strip(), "report_accepted")
+
+
+def report_return_to_partner(*, report: ProgressReport, coordinator, comment: str) -> ProgressReport:
+    """Two-step plans: the coordinating city's delegate sends a partner's report back with a comment."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportStateError(_("Say what needs to change: a comment is required to return a report."))
+    return _review(workflow.COORDINATOR_RETURN, report, coordinator, comment, "report_returned")
+
+
 @transaction.atomic
 def _review(step, report, reviewer, comment, template):
     locked = _locked(report.pk)
     _check(step, locked, reviewer)
-    _apply(step, locked, reviewer, {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_comment": comment})
-    email_queue(
-        kind=template, key=f"{template}:{locked.pk}:v{locked.version}",
-        users=_users_with_role(Role.DELEGATE, locked.city), template=template,
-        context={"report": _for_email(locked), "reviewer": reviewer},
-    )
+    now = timezone.now()
+    _apply(step, locked, reviewer, {"reviewed_by": reviewer, "reviewed_at": now, "review_comment": comment})
+    _review_email(locked, reviewer, template)
+    if step == workflow.APPROVE and locked.city_id == locked.action_point.coordinating_city_id:
+        _approve_consolidated_partners(locked, reviewer, now)
     return _show_on(report, locked)
+
+
+def _review_email(report, reviewer, template):
+    email_queue(
+        kind=template, key=f"{template}:{report.pk}:v{report.version}",
+        users=_users_with_role(Role.DELEGATE, report.city), template=template,
+        context={"report": _for_email(report), "reviewer": reviewer},
+    )
+
+
+def _approve_consolidated_partners(consolidated, reviewer, now):
+    """The partner reports the coordinator accepted are approved with the consolidated report they make up
+    (locked after it: every step locks plan, then report(s))."""
+    step = workflow.APPROVE_WITH_CONSOLIDATED
+    partners = (ProgressReport.objects.select_for_update(of=("self",)).select_related("period", "action_point")
+                .filter(action_point_id=consolidated.action_point_id, period_id=consolidated.period_id,
+                        state__in=step.sources).exclude(pk=consolidated.pk).order_by("pk"))
+    for partner in partners:
+        _apply(step, partner, reviewer, {"reviewed_by": reviewer, "reviewed_at": now, "review_comment": ""})
+        _review_email(partner, reviewer, "report_approved")
 
 
 def _for_email(report):
@@ -282,6 +358,45 @@ def period_set_closed(*, period: ReportingPeriod, closed: bool, user) -> Reporti
         period._change_reason = "Period closed" if closed else "Period reopened"
         period.save(update_fields=["is_closed"])
     return period
+
+
+# A plan's review mode (the Secretariat) -------------------------------------------------------------------
+
+MOVED_TO_ONE_STEP_REASON = "Sent to the Secretariat: the plan moved to one-step review"
+
+
+@transaction.atomic
+def plan_review_mode_set(*, plan: ActionPlan, mode: str, user) -> int:
+    """Switch the plan between one-step and two-step review; returns how many reports moved.
+
+    The rule for reports in flight (reports/workflow.py): to one step, the open periods' partner reports
+    with the coordinator or accepted by it go to the Secretariat as submitted (each with a history row);
+    to two steps, nothing moves — submitted reports stay with the Secretariat. The plan's row lock makes
+    two switches at once one change and waits for the steps in flight (they lock it for share)."""
+    require_secretariat(user)
+    if mode not in ActionPlan.ReviewMode.values:
+        raise ReportStateError(_("Choose one-step or two-step review."))
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.review_mode == mode:
+        return 0
+    plan.review_mode = mode
+    plan._history_user = user
+    plan._change_reason = f"Review mode set to {mode}"
+    plan.save(update_fields=["review_mode"])
+    if mode != ActionPlan.ReviewMode.ONE_STEP:
+        return 0
+    moving = (ProgressReport.objects.select_for_update(of=("self",))
+              .filter(period__plan=plan, period__is_closed=False, state__in=workflow.MOVED_TO_SECRETARIAT_BY_ONE_STEP)
+              .order_by("pk"))
+    moved = 0
+    for report in moving:
+        report.state = WorkflowState.SUBMITTED
+        report.version += 1
+        report._history_user = user
+        report._change_reason = MOVED_TO_ONE_STEP_REASON
+        report.save(update_fields=["state", "version", "updated"])
+        moved += 1
+    return moved
 
 
 # Publishing (the Secretariat) ------------------------------------------------------------------------------

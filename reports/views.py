@@ -16,8 +16,8 @@ from cities.models import City
 from cities.roles import roles_of
 from initiatives.selectors import pending_consents_for_city
 
-from . import permissions, selectors, services
-from .forms import ReportForm
+from . import permissions, selectors, services, workflow
+from .forms import CoordinatorReturnForm, CoordinatorReviewForm, ReportForm
 from .models import Evidence, ProgressReport, ReportingPeriod, current_period_of
 
 
@@ -104,7 +104,7 @@ def report_open(request, point_id, period_id):
         except services.ReportStateError as error:
             form.add_error(None, str(error))
         else:
-            _saved_message(request, submitting)
+            _saved_message(request, submitting, report)
             return redirect("reports:report", report_id=report.pk)
     return render(request, "reports/report_form.html", {
         "point": point, "period": period, "city": city, "form": form, "report": None,
@@ -117,8 +117,11 @@ def _same_text(data, report) -> bool:
                for field in services.CONTENT_FIELDS)
 
 
-def _saved_message(request, submitted):
-    if submitted:
+def _saved_message(request, submitted, report=None):
+    if submitted and report is not None and report.state in workflow.AWAITING_COORDINATOR:
+        messages.success(request, _("Your report was submitted to the coordinating city, which reviews it first. "
+                                    "Its delegates have been told."))
+    elif submitted:
         messages.success(request, _("Your report was submitted for review. The Secretariat has been told."))
     else:
         messages.success(request, _("Draft saved. You can come back to it later."))
@@ -152,7 +155,7 @@ def report_detail(request, report_id):
                 messages.error(request, str(error))
                 return redirect("reports:report", report_id=report.pk)
             if submitting:
-                _saved_message(request, submitted=True)
+                _saved_message(request, submitted=True, report=report)
             else:
                 messages.success(request, _("Draft saved."))
             return redirect("reports:report", report_id=report.pk)
@@ -161,17 +164,27 @@ def report_detail(request, report_id):
     return _detail_page(request, roles, report, form)
 
 
-def _detail_page(request, roles, report, form, conflict=None, mine=None):
+def _detail_page(request, roles, report, form, conflict=None, mine=None, coordinator_form=None, status=200):
+    two_step = report.period.plan.is_two_step
+    can_accept = permissions.can_accept_report(roles, report)
+    consolidated = workflow.is_consolidated(report, two_step=two_step)
     context = {
         "report": report, "point": report.action_point, "period": report.period, "city": report.city,
         "form": form, "editable": form is not None, "conflict": conflict, "mine": mine,
         "can_review": permissions.can_review_report(roles, report),
         "can_see_workspace": permissions.can_view_city(roles, report.city_id),
+        "two_step": two_step, "consolidated": consolidated,
+        "goes_to_coordinator": workflow.goes_to_coordinator(report, two_step=two_step),
+        "can_accept": can_accept, "coordinator_form": coordinator_form or CoordinatorReviewForm(),
     }
+    if report.state == workflow.State.RETURNED:
+        context["returned_by_coordinator"] = selectors.returned_by(report) == workflow.COORDINATOR_RETURN
+    if consolidated or can_accept:  # the consolidated report is written (and reviewed) beside the partners'
+        context["partner_slots"] = selectors.partner_reports_in_period(report, roles)
     if form is not None:  # writing: last period's report and the partners' latest, beside the form
         context["previous_period"], context["previous"] = selectors.previous_report(report)
         context["partners"] = selectors.partners_latest(report, roles)
-    return render(request, "reports/report_detail.html", context)
+    return render(request, "reports/report_detail.html", context, status=status)
 
 
 def _conflict_page(request, roles, current, submitting):
@@ -234,3 +247,60 @@ def evidence_remove(request, report_id, evidence_id):
         if removed:
             messages.success(request, _("“%(evidence)s” was removed from the report.") % {"evidence": evidence})
     return redirect("reports:report", report_id=report_id)
+
+
+# Two-step review: the coordinating city's part ------------------------------------------------------------
+
+
+@member_required
+def coordination(request):
+    """The coordinating city's queue: partner reports waiting for its delegate, and its consolidated reports."""
+    roles = roles_of(request.user)
+    if not permissions.can_coordinate(roles):
+        raise PermissionDenied
+    city = City.objects.get(pk=roles.delegate_city_id)
+    plan = ActionPlan.objects.current()
+    periods = selectors.periods_of(plan) if plan is not None else []
+    period = _chosen_period(request, plan, periods) if plan is not None else None
+    return render(request, "reports/coordination.html", {
+        "city": city, "plan": plan, "periods": periods, "period": period,
+        **selectors.coordinator_queue(city=city, plan=plan, period=period),
+    })
+
+
+def _coordinator_step(request, report_id, *, accepting):
+    report = selectors.report_detail(report_id)
+    roles = roles_of(request.user)
+    if not workflow.is_actor(workflow.ACCEPT, roles, report):
+        raise PermissionDenied
+    form = (CoordinatorReviewForm if accepting else CoordinatorReturnForm)(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, roles, report, None, coordinator_form=form, status=400)
+    try:
+        if accepting:
+            services.report_accept(report=report, coordinator=request.user, comment=form.cleaned_data["comment"])
+        else:
+            services.report_return_to_partner(report=report, coordinator=request.user,
+                                              comment=form.cleaned_data["comment"])
+    except services.ReportStateError as error:
+        messages.error(request, str(error))
+        return redirect("reports:report", report_id=report.pk)
+    if accepting:
+        messages.success(request, _("%(city)s's report is accepted into your consolidated report; the city has been "
+                                    "told.") % {"city": report.city})
+    else:
+        messages.success(request, _("%(city)s's report was returned with your comment; the city has been told.")
+                         % {"city": report.city})
+    return redirect("reports:coordination")
+
+
+@member_required
+@require_POST
+def report_accept(request, report_id):
+    return _coordinator_step(request, report_id, accepting=True)
+
+
+@member_required
+@require_POST
+def report_return_to_partner(request, report_id):
+    return _coordinator_step(request, report_id, accepting=False)

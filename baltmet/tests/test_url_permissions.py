@@ -44,6 +44,7 @@ EXPECTED = {
     "dashboard:person_activate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plan_review_mode": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
@@ -137,11 +138,16 @@ EXPECTED = {
     "password_reset_complete": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
     "password_reset_confirm": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
     "password_reset_done": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
+    # Two-step review: the coordinating city's delegate (own_delegate: Riga coordinates 1.3; other_delegate:
+    # Tallinn coordinates 2.1). The report in the URL is Riga's own, so nobody may accept or return it.
+    "reports:accept": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "reports:coordination": ((LOGIN, 200, 200, 403, 403, 403, 403, 403, 403), None),
     "reports:evidence": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
     "reports:evidence_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "reports:history": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
     "reports:home": ((LOGIN, 302, 302, 302, 302, 302, 302, 200, 200), None),
     "reports:open": ((LOGIN, 302, 200, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "reports:return_to_partner": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "reports:report": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "reports:workspace": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
 }

@@ -4,9 +4,10 @@ import random
 from datetime import date, datetime, timezone
 
 from actions.models import ActionPoint, DeliveryStatus
+from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 
-STATES = list(WorkflowState.values)
+STATES = [state for state in WorkflowState.values if state not in workflow.TWO_STEP_ONLY]  # one-step plans
 STATUSES = list(DeliveryStatus.values)
 
 

@@ -12,7 +12,8 @@ READ_ONLY = ["home", "queue", "reports", "export_csv", "export_xlsx", "review", 
 MANAGE_GET = ["plans", "plan", "plan_successor", "period_add", "period_edit", "point_cities", "people", "invite",
               "person"]
 MANAGE_POST = ["approve", "return", "remind", "period_close", "period_open", "membership_add", "person_deactivate",
-               "person_activate", "membership_change", "membership_remove", "publish", "period_publish"]
+               "person_activate", "membership_change", "membership_remove", "publish", "period_publish",
+               "plan_review_mode"]
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def urls(plan, assigned, periods, cities, alice):
         "period_close": [period.pk], "period_open": [period.pk], "point_cities": [assigned["1.3"].pk],
         "person": [alice.pk], "membership_add": [alice.pk], "person_deactivate": [alice.pk],
         "person_activate": [alice.pk], "membership_change": [membership.pk], "membership_remove": [membership.pk],
-        "publish": [report.pk], "period_publish": [period.pk],
+        "publish": [report.pk], "period_publish": [period.pk], "plan_review_mode": [plan.pk],
     }
     names = READ_ONLY + MANAGE_GET + MANAGE_POST
     return {name: reverse(f"dashboard:{name}", args=args.get(name, [])) for name in names}
