@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
-from baltmet.history import history_entries
+from baltmet.history import history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.models import City
 from cities.roles import roles_of
@@ -198,9 +198,11 @@ def report_history(request, report_id):
     report = selectors.report_detail(report_id)
     if not permissions.can_view_report(roles_of(request.user), report):
         raise PermissionDenied
-    entries = history_entries(selectors.report_history(report), ProgressReport)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "reports/report_history.html", {"report": report, "page": page})
+    with in_viewers_time_zone(request.user):
+        entries = history_entries(selectors.report_history(report), ProgressReport,
+                                  added_removed=selectors.report_evidence_history(report))
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "reports/report_history.html", {"report": report, "page": page})
 
 
 @member_required
