@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.deliveries, name="deliveries"),
     path("preview/", views.preview, name="preview"),
     path("preview/<int:user_id>/email.html", views.preview_html, name="preview_html"),
+    path("latest/", views.latest, name="latest"),
     path("send-now/", views.send_now, name="send_now"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -51,7 +51,28 @@ def workspace(request, city_slug):
         context["overdue_count"] = sum(row.overdue for row in context["rows"])
         context["can_write"] = roles.delegate_city_id == city.pk and not period.is_closed
     context.update(_workspace_extras(city, roles))
+    context.update(_standing(request.user, city, roles))
     return render(request, "reports/workspace.html", context)
+
+
+def _standing(user, city, roles):
+    """A Mayor's or observer's landing is their city's standing against the plan (what their digest
+    says: the same selector), with the Mayor's latest digest; a delegate's is their to-do list."""
+    if city.pk not in roles.mayor_of | roles.observer_of or roles.delegate_city_id == city.pk:
+        return {}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from digests.selectors import digest_build, latest_digest
+
+    digest = digest_build(recipient=user, since=timezone.now() - timedelta(days=30))
+    return {
+        "standing": next((s for s in digest.standings if s.city.pk == city.pk), None),
+        "attention": [item for item in digest.attention if item.city is None or item.city.pk == city.pk],
+        "is_mayor": city.pk in roles.mayor_of,
+        "latest_digest": latest_digest(user) if city.pk in roles.mayor_of else None,
+    }
 
 
 def _chosen_period(request, plan, periods):

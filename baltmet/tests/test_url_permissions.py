@@ -57,6 +57,7 @@ EXPECTED = {
     "dashboard:return": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:review": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "digests:deliveries": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "digests:latest": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "digests:preferences": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
     "digests:preview": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
     "digests:preview_html": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
