@@ -44,6 +44,8 @@ EXPECTED = {
     "dashboard:person_activate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plan_adopt": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:area_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
@@ -201,6 +203,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
     kwargs = {
         "report_id": riga_report.pk, "evidence_id": evidence.pk, "point_id": assigned["1.3"].pk,
         "period_id": periods["2011 H1"].pk, "plan_id": assigned["1.3"].focus_area.plan_id,
+        "area_id": assigned["1.3"].focus_area_id,
         "city_slug": "riga", "slug": "riga", "user_id": alice.pk, "membership_id": membership.pk,
         "initiative_id": initiative.pk, "indicator_id": indicator.pk,
         "token": preferences_token(user=mayor),
