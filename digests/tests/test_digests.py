@@ -239,6 +239,7 @@ def test_the_preview_shows_the_next_digest(network, client_for, secretariat):
     assert point.number in page.context["rendered"].text
     assert "sandbox" in html["Content-Security-Policy"]
     assert b"style=" in html.content
+    assert not OutboxMessage.objects.exists()  # a preview sends nothing
 
 
 # Reminders ---------------------------------------------------------------------------------------
