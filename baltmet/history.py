@@ -1,10 +1,9 @@
 """Turning django-simple-history rows into "who changed what and when, field by field"."""
 
-from dataclasses import dataclass, field
-
 import datetime
 import zoneinfo
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
