@@ -113,9 +113,21 @@ def action_point_update(*, point: ActionPoint, version: int, status: str, coordi
 # Running the plan (the Secretariat) --------------------------------------------------------------------
 
 
+def _require_draft(plan_id: int) -> ActionPlan:
+    plan = ActionPlan.objects.get(pk=plan_id)
+    if plan.status != ActionPlan.Status.DRAFT:
+        raise ValidationError(_("Only a draft plan's focus areas and action points can be rewritten."))
+    return plan
+
+
 @transaction.atomic
-def point_assign(*, point: ActionPoint, coordinating_city: City | None, partner_cities, user) -> ActionPoint:
+def point_assign(*, point: ActionPoint, coordinating_city: City | None, partner_cities, user,
+                 text: str | None = None) -> ActionPoint:
+    """The point's cities (current members only), and in a draft plan its text."""
     require_secretariat(user)
+    if text is not None and text != ActionPoint.objects.values_list("text", flat=True).get(pk=point.pk):
+        _require_draft(point.focus_area.plan_id)
+        point.text = text
     partners = [city for city in partner_cities if city != coordinating_city]
     already = set(ActionPoint.objects.get(pk=point.pk).taking_part_ids())
     former = [city.name for city in [coordinating_city, *partners]
@@ -127,9 +139,47 @@ def point_assign(*, point: ActionPoint, coordinating_city: City | None, partner_
     point.demo_assignment = False
     point._history_user = user
     point._change_reason = "Cities assigned by the Secretariat"
-    point.save(update_fields=["coordinating_city", "demo_assignment"])
+    point.save(update_fields=["coordinating_city", "demo_assignment", "text"])
     point.partner_cities.set(partners)
     return point
+
+
+@transaction.atomic
+def focus_area_rename(*, area: FocusArea, title: str, user) -> FocusArea:
+    """A draft plan's focus area gets a new title."""
+    require_secretariat(user)
+    _require_draft(area.plan_id)
+    area.title = title
+    area._history_user = user
+    area._change_reason = "Renamed in the draft plan"
+    area.save(update_fields=["title"])
+    return area
+
+
+@transaction.atomic
+def plan_adopt(*, plan: ActionPlan, user) -> ActionPlan:
+    """The Secretariat adopts a draft plan: it becomes the current plan, and the adopted plan it
+    follows becomes history (closed). The row lock makes two adopts at once one adoption: the second
+    finds the plan adopted already and is refused."""
+    require_secretariat(user)
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status != ActionPlan.Status.DRAFT:
+        raise ValidationError(_("This plan is already %(status)s.") % {"status": locked.get_status_display().lower()})
+    if not ActionPoint.objects.filter(focus_area__plan=locked).exists():
+        raise ValidationError(_("A plan without action points cannot be adopted."))
+    locked.status = ActionPlan.Status.ADOPTED
+    locked._history_user = user
+    locked._change_reason = "Adopted by the Secretariat"
+    locked.save(update_fields=["status"])
+    if locked.predecessor_id:
+        predecessor = ActionPlan.objects.select_for_update().get(pk=locked.predecessor_id)
+        if predecessor.status == ActionPlan.Status.ADOPTED:
+            predecessor.status = ActionPlan.Status.CLOSED
+            predecessor._history_user = user
+            predecessor._change_reason = f"Followed by {locked.title}"
+            predecessor.save(update_fields=["status"])
+    plan.status = locked.status
+    return locked
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from baltmet.history import history_entries
+from baltmet.history import history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.roles import roles_of
 from initiatives.selectors import approved_initiatives_for_point
@@ -93,6 +93,7 @@ def action_point_update(request, point_id):
 def action_point_history(request, point_id):
     point = selectors.action_point_detail(point_id)
     records = point.history.select_related("history_user").order_by("history_date", "history_id")
-    entries = history_entries(records, ActionPoint, m2m_fields=["partner_cities"])
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "actions/action_point_history.html", {"point": point, "page": page})
+    with in_viewers_time_zone(request.user):
+        entries = history_entries(records, ActionPoint, m2m_fields=["partner_cities"])
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "actions/action_point_history.html", {"point": point, "page": page})

@@ -194,6 +194,26 @@ class PeriodForm(forms.ModelForm):
         widgets = {"start": DateInput, "end": DateInput, "due_date": DateInput}
 
 
+class DraftPointForm(PointCitiesForm):
+    """A draft plan's point: its text too, and its cities among the current members only."""
+
+    class Meta(PointCitiesForm.Meta):
+        fields = ["text", "coordinating_city", "partner_cities"]
+        widgets = {**PointCitiesForm.Meta.widgets, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = City.objects.filter(left__isnull=True).order_by("name")
+        self.fields["coordinating_city"].queryset = members
+        self.fields["partner_cities"].queryset = members
+
+
+class FocusAreaForm(forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["title"]
+
+
 class SuccessorPlanForm(forms.Form):
     title = forms.CharField(label=_("Title of the new plan"), max_length=200)
     first_year = forms.IntegerField(label=_("First year"), min_value=1990, max_value=2100)

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from baltmet.links import link
 from cities.models import City, Membership, Role
+from cities.selectors import reachable_city_ids
 from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
 from reports.status import overall_statuses
@@ -72,6 +73,7 @@ class MissingForCity:
     city: City
     points: list
     overdue: bool
+    reachable: bool = True  # has a delegate to remind
 
 
 # Plans, periods, points ---------------------------------------------------------------------------------
@@ -154,6 +156,13 @@ def missing_reports(points, cities, period: ReportingPeriod | None, today=None, 
         MissingForCity(city=by_city[city_id], points=missing[city_id], overdue=overdue)
         for city_id in sorted(missing, key=lambda pk: by_city[pk].name)
     ]
+
+
+def _with_reachability(missing: list[MissingForCity]) -> list[MissingForCity]:
+    reachable = reachable_city_ids([item.city.pk for item in missing]) if missing else set()
+    for item in missing:
+        item.reachable = item.city.pk in reachable
+    return missing
 
 
 @dataclass(frozen=True)
@@ -281,7 +290,8 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         "shares": shares,
         "history": status_history(plan, periods, counts),
         "stale_count": sum(1 for block in areas.values() for row in block.rows if row.is_stale),
-        "missing": missing_reports(points, cities, period, reported=reported, taking_part=taking_part),
+        "missing": _with_reachability(missing_reports(points, cities, period, reported=reported,
+                                                      taking_part=taking_part)),
         "queue_count": sum(row["n"] for row in counts if row["state"] == WorkflowState.SUBMITTED),
     }
 

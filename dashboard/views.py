@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import services as account_services
 from accounts.models import Invitation
 from actions import services as action_services
-from actions.models import ActionPlan, ActionPoint
+from actions.models import ActionPlan, ActionPoint, FocusArea
 from baltmet.params import id_list_param, id_param
 from cities import services as city_services
 from cities.access import secretariat_required
@@ -28,6 +28,8 @@ from reports.workflow import is_consolidated
 from . import exports, selectors
 from .charts import status_chart
 from .forms import (
+    DraftPointForm,
+    FocusAreaForm,
     InvitationForm,
     MembershipForm,
     PeopleFilterForm,
@@ -302,6 +304,7 @@ def plan_manage(request, plan_id):
         "plan": plan, "points": selectors.plan_points(plan), "periods": selectors.plan_periods(plan),
         "period_form": PeriodForm(), "has_successor": ActionPlan.objects.filter(predecessor=plan).exists(),
         "review_modes": ActionPlan.ReviewMode.choices,
+        "areas": plan.focus_areas.order_by("number") if plan.status == ActionPlan.Status.DRAFT else (),
     })
 
 
@@ -347,17 +350,53 @@ def plan_successor(request, plan_id):
 @secretariat_required
 def point_cities(request, point_id):
     point = get_object_or_404(ActionPoint.objects.select_related("focus_area__plan"), pk=point_id)
-    form = PointCitiesForm(request.POST or None, instance=point)
+    # A draft plan (a successor being prepared) has its points' texts rewritten here too.
+    is_draft = point.focus_area.plan.status == ActionPlan.Status.DRAFT
+    form = (DraftPointForm if is_draft else PointCitiesForm)(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
         try:
             action_services.point_assign(point=point, coordinating_city=form.cleaned_data["coordinating_city"],
-                                         partner_cities=form.cleaned_data["partner_cities"], user=request.user)
+                                         partner_cities=form.cleaned_data["partner_cities"], user=request.user,
+                                         text=form.cleaned_data.get("text"))
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Cities of action point %(number)s saved.") % {"number": point.number})
             return redirect("dashboard:plan", point.focus_area.plan_id)
     return render(request, "dashboard/point_cities.html", {"point": point, "form": form})
+
+
+@secretariat_required
+def area_edit(request, area_id):
+    area = get_object_or_404(FocusArea.objects.select_related("plan"), pk=area_id)
+    form = FocusAreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_services.focus_area_rename(area=area, title=form.cleaned_data["title"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Focus area %(number)s renamed.") % {"number": area.number})
+            return redirect("dashboard:plan", area.plan_id)
+    return render(request, "dashboard/area_edit.html", {"area": area, "form": form})
+
+
+@secretariat_required
+def plan_adopt(request, plan_id):
+    """A confirmation page (GET), then the adoption (POST)."""
+    plan = get_object_or_404(ActionPlan.objects.select_related("predecessor"), pk=plan_id)
+    error = None
+    if request.method == "POST":
+        try:
+            action_services.plan_adopt(plan=plan, user=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("%(plan)s is adopted: it is now the current plan.") % {"plan": plan})
+            return redirect("dashboard:plan", plan.pk)
+    return render(request, "dashboard/plan_adopt.html", {
+        "plan": plan, "error": error, "points": ActionPoint.objects.filter(focus_area__plan=plan).count(),
+    }, status=409 if error else 200)
 
 
 @secretariat_required

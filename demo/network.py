@@ -3,13 +3,14 @@
 Idempotent: everything is looked up before it is created, so `load_demo` can run on every `make run`.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from actions import services as action_services
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
@@ -170,4 +171,45 @@ def demo_load(*, password: str) -> dict:
         report._change_reason = DEMO_REASON
         report.save()
     initiatives_demo_load(plan=plan, users=users)
-    return {"plan": plan, "users": [username for username, *_ in PEOPLE]}
+    current = _current_plan(plan, cities=cities, users=users)
+    return {"plan": current, "users": [username for username, *_ in PEOPLE]}
+
+
+# The network in the middle of its work, whatever today is: a current plan continuing the 2011–2012
+# plan's points (which stays as history), with an open period whose reports are due in three weeks.
+CURRENT_REPORTS = [
+    # continued point, city, delivery status, workflow state, summary
+    ("1.1", "helsinki", DeliveryStatus.ON_TRACK, WorkflowState.SUBMITTED,
+     "Open data catalogues of four cities linked; the shared licence is agreed."),
+    ("1.3", "riga", DeliveryStatus.AT_RISK, WorkflowState.DRAFT,
+     "Indicator owners named in Riga and Tallinn; Vilnius has not answered yet."),
+]
+
+
+def _current_plan(old: ActionPlan, *, cities, users) -> ActionPlan:
+    successor = ActionPlan.objects.filter(predecessor=old).first()
+    if successor is not None:  # loaded before: leave the current plan as people left it
+        return successor
+    today = timezone.localdate()
+    secretariat = users["secretariat"]
+    draft = action_services.plan_start_successor(
+        plan=old, title=f"Action Plan {today.year}–{today.year + 1}", first_year=today.year,
+        last_year=today.year + 1, user=secretariat)
+    current = action_services.plan_adopt(plan=draft, user=secretariat)
+    end = today + timedelta(days=7)
+    period = ReportingPeriod.objects.create(
+        plan=current, label=f"Round to {end.day} {end:%b %Y}", start=today - timedelta(days=150), end=end,
+        due_date=today + timedelta(days=21))
+    points = {p.continues.number: p for p in ActionPoint.objects.filter(focus_area__plan=current)
+              .select_related("continues__focus_area")}
+    for number, city_slug, status, state, summary in CURRENT_REPORTS:
+        delegate = users[f"{city_slug}.delegate"]
+        report = ProgressReport(action_point=points[number], city=cities[city_slug], period=period,
+                                delivery_status=status, summary=summary, state=state,
+                                next_steps="Report back at the next delegates' meeting.")
+        if state != WorkflowState.DRAFT:
+            report.submitted_by, report.submitted_at = delegate, timezone.now() - timedelta(days=2)
+        report._history_user = delegate
+        report._change_reason = DEMO_REASON
+        report.save()
+    return current

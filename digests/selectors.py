@@ -449,3 +449,11 @@ def reminder_stage(*, due_date: date, today: date) -> str | None:
     if days_late >= 1:
         return "overdue_1"
     return None
+
+
+def latest_digest(user):
+    """The last digest the person was actually sent (for the link on their landing page), or None."""
+    from notifications.models import Kind, OutboxMessage
+
+    return (OutboxMessage.objects.filter(recipient=user, kind=Kind.DIGEST, status=OutboxMessage.Status.SENT)
+            .order_by("-sent_at", "-pk").first())

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cities.access import secretariat_required
+from baltmet.history import in_viewers_time_zone
+from cities.access import member_required, secretariat_required
 from notifications.models import OutboxMessage
 
 from . import selectors, services
@@ -64,6 +65,14 @@ def preview_html(request, user_id):
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@member_required
+def latest(request):
+    """The person's own last digest, as it was sent (the text part), linked from their landing page."""
+    message = selectors.latest_digest(request.user)
+    with in_viewers_time_zone(request.user):
+        return render(request, "digests/latest.html", {"message": message})
 
 
 @require_POST

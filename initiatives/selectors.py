@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPoint
 from cities.models import City
+from cities.selectors import reachable_city_ids
 
 from .models import Answer, ConsentRequest, Decision, Initiative, InitiativeState
 
@@ -80,3 +81,9 @@ def initiative_detail(initiative_id: int) -> Initiative:
         ),
         pk=initiative_id,
     )
+
+
+def unreachable_city_ids(initiatives) -> set[int]:
+    """The cities still to answer one of these initiatives that nobody can be emailed for."""
+    pending = {c.city_id for i in initiatives for c in i.consents.all() if c.answer == Answer.PENDING}
+    return pending - reachable_city_ids(pending)

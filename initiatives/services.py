@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from actions.models import ActionPlan, ActionPoint
 from cities.models import City, Role
 from cities.roles import roles_of
+from cities.selectors import reachable_city_ids
 from notifications.services import email_queue
 
 from . import permissions
@@ -301,9 +302,16 @@ def initiative_change(*, initiative: Initiative, user, version: int, title: str,
     return initiative
 
 
+@dataclass
+class Reminded:
+    reached: list  # cities whose delegates were emailed
+    unreachable: list  # cities that have not answered and have nobody to email
+
+
 @transaction.atomic
-def initiative_remind(*, initiative: Initiative, user) -> list[City]:
-    """Email the delegates of every city that has not answered yet."""
+def initiative_remind(*, initiative: Initiative, user) -> Reminded:
+    """Email the delegates of every city that has not answered yet; says which cities were emailed and
+    which have nobody to email (no active delegate with an address)."""
     if not roles_of(user).is_secretariat:  # permissions.can_remind, before the state is known under the lock
         raise PermissionDenied(_("Only the Secretariat sends reminders."))
     initiative = _lock(initiative)
@@ -320,4 +328,6 @@ def initiative_remind(*, initiative: Initiative, user) -> list[City]:
     if pending:
         _record(initiative, DecisionKind.REMINDED, user=user, now=now, consents=consents,
                 comment=", ".join(c.city.name for c in pending))
-    return [c.city for c in pending]
+    reachable = reachable_city_ids([c.city_id for c in pending])
+    return Reminded(reached=[c.city for c in pending if c.city_id in reachable],
+                    unreachable=[c.city for c in pending if c.city_id not in reachable])

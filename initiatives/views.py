@@ -32,8 +32,9 @@ def initiative_list(request):
 def overview(request):
     if not permissions.can_see_overview(request.roles):
         raise PermissionDenied
+    initiatives = selectors.initiative_overview(state=InitiativeState.PROPOSED)
     return render(request, "initiatives/overview.html", {
-        "initiatives": selectors.initiative_overview(state=InitiativeState.PROPOSED),
+        "initiatives": initiatives, "unreachable": selectors.unreachable_city_ids(initiatives),
     })
 
 
@@ -52,6 +53,7 @@ def initiative_detail(request, initiative_id):
         "can_change": permissions.can_change(roles, initiative),
         "can_withdraw": permissions.can_withdraw(roles, initiative),
         "can_remind": permissions.can_remind(roles, initiative),
+        "unreachable": selectors.unreachable_city_ids([initiative]) if permissions.can_remind(roles, initiative) else set(),
         "decisions": list(initiative.decisions.all()),
     })
 
@@ -170,9 +172,16 @@ def initiative_remind(request, initiative_id):
         raise PermissionDenied
     initiative = get_object_or_404(Initiative, pk=initiative_id)
     try:
-        cities = services.initiative_remind(initiative=initiative, user=request.user)
+        result = services.initiative_remind(initiative=initiative, user=request.user)
     except services.InitiativeError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Reminded: %(cities)s.") % {"cities": ", ".join(map(str, cities)) or "–"})
+        if result.reached:
+            messages.success(request, _("A reminder is on its way to the delegates of %(cities)s.")
+                             % {"cities": ", ".join(map(str, result.reached))})
+        if result.unreachable:
+            messages.warning(request, _("Nobody to email for %(cities)s: no delegate with an email address. Ask the "
+                                        "city to name one (People).") % {"cities": ", ".join(map(str, result.unreachable))})
+        if not (result.reached or result.unreachable):
+            messages.info(request, _("Every city has answered: nobody to remind."))
     return redirect("initiatives:overview" if request.POST.get("next") == "overview" else initiative)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan
-from baltmet.history import HIDDEN_FIELDS, history_entries
+from baltmet.history import HIDDEN_FIELDS, history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.models import City
 
@@ -109,9 +109,10 @@ def practice_history(request, practice_id):
     practice = get_object_or_404(Practice, pk=practice_id)
     records = practice.history.select_related("history_user").order_by("history_date", "history_id")
     # The focus areas and points it serves are listed on its page; the history tells its texts and publishing.
-    entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "practices/history.html", {"practice": practice, "page": page})
+    with in_viewers_time_zone(request.user):
+        entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"))
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "practices/history.html", {"practice": practice, "page": page})
 
 
 @member_required

@@ -89,6 +89,11 @@ def report_history(report: ProgressReport):
     return report.history.select_related("history_user").order_by("history_date", "history_id")
 
 
+def report_evidence_history(report: ProgressReport):
+    """Every link or file added to or removed from the report (removed evidence lives on only here)."""
+    return Evidence.history.filter(report_id=report.pk).select_related("history_user").order_by("history_date", "history_id")
+
+
 def previous_report(report: ProgressReport) -> tuple[ReportingPeriod | None, ProgressReport | None]:
     """The same city's report on the same point for the period before; in the plan's first period,
     its latest report on the point this one continues."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
-from baltmet.history import history_entries
+from baltmet.history import history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.models import City
 from cities.roles import roles_of
@@ -51,7 +51,28 @@ def workspace(request, city_slug):
         context["overdue_count"] = sum(row.overdue for row in context["rows"])
         context["can_write"] = roles.delegate_city_id == city.pk and not period.is_closed
     context.update(_workspace_extras(city, roles))
+    context.update(_standing(request.user, city, roles))
     return render(request, "reports/workspace.html", context)
+
+
+def _standing(user, city, roles):
+    """A Mayor's or observer's landing is their city's standing against the plan (what their digest
+    says: the same selector), with the Mayor's latest digest; a delegate's is their to-do list."""
+    if city.pk not in roles.mayor_of | roles.observer_of or roles.delegate_city_id == city.pk:
+        return {}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from digests.selectors import digest_build, latest_digest
+
+    digest = digest_build(recipient=user, since=timezone.now() - timedelta(days=30))
+    return {
+        "standing": next((s for s in digest.standings if s.city.pk == city.pk), None),
+        "attention": [item for item in digest.attention if item.city is None or item.city.pk == city.pk],
+        "is_mayor": city.pk in roles.mayor_of,
+        "latest_digest": latest_digest(user) if city.pk in roles.mayor_of else None,
+    }
 
 
 def _chosen_period(request, plan, periods):
@@ -211,9 +232,11 @@ def report_history(request, report_id):
     report = selectors.report_detail(report_id)
     if not permissions.can_view_report(roles_of(request.user), report):
         raise PermissionDenied
-    entries = history_entries(selectors.report_history(report), ProgressReport)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "reports/report_history.html", {"report": report, "page": page})
+    with in_viewers_time_zone(request.user):
+        entries = history_entries(selectors.report_history(report), ProgressReport,
+                                  added_removed=selectors.report_evidence_history(report))
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "reports/report_history.html", {"report": report, "page": page})
 
 
 @member_required

@@ -45,6 +45,8 @@ EXPECTED = {
     "dashboard:person_deactivate": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan_review_mode": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:plan_adopt": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "dashboard:area_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plan_successor": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:plans": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:point_cities": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
@@ -58,6 +60,7 @@ EXPECTED = {
     "dashboard:return": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:review": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "digests:deliveries": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
+    "digests:latest": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "digests:preferences": ((200, 200, 200, 200, 200, 200, 200, 200, 200), None),
     "digests:preview": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), None),
     # user_id is Riga's delegate, whom a digest run does not reach: the page says so, there is no email to show.
@@ -208,6 +211,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
     kwargs = {
         "report_id": riga_report.pk, "evidence_id": evidence.pk, "point_id": assigned["1.3"].pk,
         "period_id": periods["2011 H1"].pk, "plan_id": assigned["1.3"].focus_area.plan_id,
+        "area_id": assigned["1.3"].focus_area_id,
         "city_slug": "riga", "slug": "riga", "user_id": alice.pk, "membership_id": membership.pk,
         "initiative_id": initiative.pk, "indicator_id": indicator.pk,
         "token": preferences_token(user=mayor),

@@ -9,7 +9,7 @@ from .data import submitted
 
 READ_ONLY = ["home", "queue", "reports", "export_csv", "export_xlsx", "review", "progress_report",
              "progress_report_pdf"]
-MANAGE_GET = ["plans", "plan", "plan_successor", "period_add", "period_edit", "point_cities", "people", "invite",
+MANAGE_GET = ["plans", "plan", "plan_successor", "plan_adopt", "area_edit", "period_add", "period_edit", "point_cities", "people", "invite",
               "person"]
 MANAGE_POST = ["approve", "return", "remind", "period_close", "period_open", "membership_add", "person_deactivate",
                "person_activate", "membership_change", "membership_remove", "publish", "period_publish",
@@ -23,7 +23,8 @@ def urls(plan, assigned, periods, cities, alice):
     period = periods["2011 H1"]
     args = {
         "review": [report.pk], "approve": [report.pk], "return": [report.pk], "plan": [plan.pk],
-        "plan_successor": [plan.pk], "period_add": [plan.pk], "period_edit": [period.pk],
+        "plan_successor": [plan.pk], "plan_adopt": [plan.pk], "area_edit": [assigned["1.3"].focus_area_id],
+        "period_add": [plan.pk], "period_edit": [period.pk],
         "period_close": [period.pk], "period_open": [period.pk], "point_cities": [assigned["1.3"].pk],
         "person": [alice.pk], "membership_add": [alice.pk], "person_deactivate": [alice.pk],
         "person_activate": [alice.pk], "membership_change": [membership.pk], "membership_remove": [membership.pk],

@@ -194,6 +194,27 @@ def test_a_double_click_does_not_remind_twice(plan, assigned, periods, alice, se
     assert "reminded within the last hour" in response.content.decode()
 
 
+def test_the_secretariat_sees_which_cities_cannot_be_reminded(plan, assigned, periods, cities, alice, secretariat,
+                                                             client_for):
+    # Tallinn partners in 1.3 and coordinates 2.1 but has no delegate: nobody to remind.
+    client = client_for(secretariat)
+    data = {"plan": plan.pk, "period": periods["2011 H1"].pk}
+
+    dashboard = client.get(reverse("dashboard:home"), data).content.decode()
+    response = client.post(reverse("dashboard:remind"), data, follow=True)
+    page = response.content.decode()
+
+    def row(city):
+        start = dashboard.index(f"<td>{city}")
+        return dashboard[start:dashboard.index("</tr>", start)]
+
+    riga_row, tallinn_row = row("Riga"), row("Tallinn")
+    assert "nobody to email" in tallinn_row and "nobody to email" not in riga_row
+    assert "Nobody to email for Tallinn: no delegate with an email address." in page
+    assert "delegates of Riga" in page and "delegates of Riga, Tallinn" not in page
+    assert not OutboxMessage.objects.filter(kind="reminder").exclude(to=alice.email).exists()
+
+
 def test_nobody_is_reminded_about_a_closed_period(plan, assigned, periods, alice, secretariat, client_for):
     period = periods["2011 H1"]
     period.is_closed = True

@@ -22,16 +22,38 @@ def test_it_loads_a_usable_network(db, settings, client):
     output = load_demo()
 
     assert City.objects.filter(left__isnull=True).count() == 10
-    plan = ActionPlan.objects.get()
-    assert plan.status == ActionPlan.Status.ADOPTED and plan.periods.count() == 4
+    old = ActionPlan.objects.get(predecessor__isnull=True)
+    assert old.status == ActionPlan.Status.CLOSED and old.periods.count() == 4  # the 2011–2012 plan, as history
     assert not ActionPoint.objects.filter(coordinating_city__isnull=True).exists()
-    assert ActionPoint.objects.filter(demo_assignment=True).count() == 14
+    assert ActionPoint.objects.filter(demo_assignment=True).count() == 28  # the old plan's 14 and their continuations
     assert set(ProgressReport.objects.values_list("state", flat=True)) == set(WorkflowState.values) - workflow.TWO_STEP_ONLY
     for role in Role.values:
         assert Membership.objects.filter(role=role).exists(), role
     assert "riga.delegate" in output and "demo-pass-123" in output
     response = client.post("/accounts/login/", {"username": "riga.delegate", "password": "demo-pass-123"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_the_demo_is_a_network_in_the_middle_of_its_work(db, settings, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "demo-pass-123"
+    load_demo()
+
+    current = ActionPlan.objects.current()
+    today = timezone.localdate()
+    assert current.status == ActionPlan.Status.ADOPTED and current.predecessor.first_year == 2011
+    [period] = current.periods.all()
+    assert period.start <= today <= period.end and not period.is_closed
+    assert period.due_date == today + timedelta(days=21)
+    assert all(p.continues is not None for p in ActionPoint.objects.filter(focus_area__plan=current))
+    client.post("/accounts/login/", {"username": "riga.delegate", "password": "demo-pass-123"})
+    page = client.get("/", follow=True).content.decode()
+    assert "Riga: your action points" in page and current.title in page
+    assert "overdue" not in page.lower() and "Write report" in page and "Continue" in page
 
 
 def test_it_is_idempotent(db, settings):

@@ -240,6 +240,7 @@ def test_the_preview_shows_the_next_digest(network, client_for, secretariat):
     assert point.number in page.context["preview"].message.body_text
     assert "sandbox" in html["Content-Security-Policy"]
     assert b"style=" in html.content
+    assert not OutboxMessage.objects.exists()  # a preview sends nothing
 
 
 # Reminders ---------------------------------------------------------------------------------------

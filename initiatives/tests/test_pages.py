@@ -143,6 +143,26 @@ def test_the_secretariat_sees_who_has_answered_and_reminds(fair, cities, delegat
     assert list(OutboxMessage.objects.values_list("kind", "to")) == [
         ("initiative_reminder", delegates["tallinn"].email)
     ]
+    page = client.get(reverse("initiatives:overview")).content.decode()
+    assert "A reminder is on its way to the delegates of Tallinn." in page
+
+
+def test_a_city_with_nobody_to_email_is_named_not_said_to_be_reminded(fair, cities, delegates, secretariat, client_for):
+    from cities.models import Membership
+
+    Membership.objects.filter(city=cities["tallinn"], role="delegate").delete()
+    client = client_for(secretariat)
+    OutboxMessage.objects.all().delete()
+
+    response = client.post(reverse("initiatives:remind", args=[fair.pk]), {"next": "overview"}, follow=True)
+    page = response.content.decode()
+
+    assert "Reminded" not in page and "on its way to the delegates of Tallinn" not in page
+    assert "Nobody to email for Tallinn: no delegate with an email address." in page
+    assert "Tallinn <strong" in page and "(nobody to email: no delegate with an address)" in page
+    assert not OutboxMessage.objects.filter(kind="initiative_reminder").exists()
+    detail = client.get(fair.get_absolute_url()).content.decode()
+    assert "(nobody to email: no delegate with an address)" in detail
 
 
 def test_only_the_secretariat_sees_the_overview_and_reminds(fair, delegates, chair, client_for):

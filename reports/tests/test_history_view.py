@@ -2,6 +2,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reports.models import ProgressReport, ReportingPeriod
+
 from .conftest import form_data
 
 
@@ -61,3 +63,58 @@ def test_the_action_point_history_runs_constant_queries(assigned, alice, client_
         point.partner_cities.add(cities[city])
         point.save()
     assert count() == few
+
+
+def test_the_report_history_shows_moments_in_the_viewers_time_zone_and_people_by_name(
+        riga_report, alice, secretariat, client_for):
+    from reports import services
+
+    services.report_submit(report=riga_report, version=riga_report.version, user=alice)
+    riga_report.refresh_from_db()
+    submitted_at = riga_report.submitted_at
+    secretariat.time_zone = "America/New_York"
+    secretariat.save()
+
+    page = client_for(secretariat).get(reverse("reports:history", args=[riga_report.pk])).content.decode()
+
+    from zoneinfo import ZoneInfo
+
+    from django.utils.formats import date_format
+    in_new_york = date_format(submitted_at.astimezone(ZoneInfo("America/New_York")), "DATETIME_FORMAT")
+    assert in_new_york in page
+    assert str(submitted_at) not in page and submitted_at.isoformat() not in page
+    assert "+00:00" not in page and "Submitted" in page and "Draft" in page
+    assert "<td>Alice</td>" in page  # submitted by: the person, not their id
+
+
+def test_the_report_history_lists_evidence_added_and_removed(riga_report, alice, secretariat, client_for):
+    from reports import services
+    from reports.models import Evidence
+
+    services.evidence_add(report=riga_report, user=alice, url="https://example.org/minutes", title="Workshop minutes")
+    services.evidence_remove(evidence=Evidence.objects.get(), user=alice)
+
+    page = client_for(secretariat).get(reverse("reports:history", args=[riga_report.pk])).content.decode()
+
+    assert "Alice added evidence" in page and "Alice removed evidence" in page
+    assert page.count("Workshop minutes") == 2
+    assert page.index("removed evidence") < page.index("added evidence")  # newest first
+
+
+def test_readable_values_are_words_not_raw_values(riga_report):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from baltmet.history import readable
+
+    reviewed = ProgressReport._meta.get_field("reviewed_at")
+    closed = ReportingPeriod._meta.get_field("is_closed")
+    with timezone.override("Europe/Riga"):
+        assert readable(datetime.datetime(2026, 12, 1, 23, 49, 9, 106151, tzinfo=datetime.UTC), reviewed) == "2 Dec 2026, 01:49"
+    assert readable(datetime.date(2011, 7, 31), ReportingPeriod._meta.get_field("due_date")) == "31 Jul 2011"
+    assert readable(True, closed) == "Yes" and readable(False, closed) == "No"
+    assert readable(None) == "—" and readable(Decimal("24.5")) == "24.5"
+    city = ProgressReport._meta.get_field("city")
+    assert readable(riga_report.city_id, city, {(city.related_model, riga_report.city_id): "Riga"}) == "Riga"

@@ -66,7 +66,50 @@ def test_other_cities_workspaces_are_refused(assigned, alice, mayor, client_for,
 def test_the_secretariat_and_chair_see_any_city(assigned, period, secretariat, chair, client_for):
     for person in (secretariat, chair):
         page = workspace(client_for(person), "tallinn", period=period.pk).content.decode()
-        assert "Tallinn: your action points" in page and "Write report" not in page
+        assert "Tallinn: action points" in page and "your action points" not in page and "Write report" not in page
+
+
+def test_a_mayor_lands_on_their_citys_standing_with_their_latest_digest(assigned, periods, mayor, client_for, cities):
+    from django.utils import timezone as django_timezone
+
+    from notifications.models import Kind, OutboxMessage
+
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H2"])
+    set_state(report, WorkflowState.APPROVED)
+    client = client_for(mayor)
+
+    landing = client.get(reverse("home"), follow=True)
+    page = landing.content.decode()
+
+    assert landing.redirect_chain[-1][0] == reverse("reports:workspace", args=["riga"])
+    assert "Riga in the joint action plan" in page and "your action points" not in page
+    assert "How Riga stands against the plan" in page
+    assert "2 action points, 1 of them coordinated." in page
+    assert "Reports for 2011 H2: 1 approved, 0 awaiting review, 1 still to come, of 2." in page
+    assert "No digest has been sent to you yet." in page
+
+    OutboxMessage.objects.create(key="d1", kind=Kind.DIGEST, recipient=mayor, to=mayor.email, status="sent",
+                                 sent_at=django_timezone.now(), subject="BaltMet digest for Riga",
+                                 body_text="What changed: 1.3 approved.")
+    page = client.get(reverse("reports:workspace", args=["riga"])).content.decode()
+    assert "Your latest digest" in page
+    digest = client.get(reverse("digests:latest")).content.decode()
+    assert "BaltMet digest for Riga" in digest and "What changed: 1.3 approved." in digest
+
+
+def test_an_observer_lands_on_a_read_only_overview_without_a_digest(assigned, periods, observer, client_for):
+    page = client_for(observer).get(reverse("home"), follow=True).content.decode()
+
+    assert "Riga in the joint action plan" in page and "read only" in page
+    assert "How Riga stands against the plan" in page
+    assert "digest" not in page.lower() and "Write report" not in page
+
+
+def test_the_chair_lands_on_the_network_overview(assigned, periods, chair, client_for):
+    landing = client_for(chair).get(reverse("home"), follow=True)
+
+    assert landing.redirect_chain[-1][0] == reverse("dashboard:home")
+    assert "The plan at a glance" in landing.content.decode()
 
 
 def test_an_unknown_city_or_period_is_404(assigned, alice, client_for, period):
