@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -81,6 +82,7 @@ def handle(exc, context):
     return Response(body, status=code, headers=headers)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any other address under /api/: the same error body, not the portal's HTML page."""
     from django.http import JsonResponse
