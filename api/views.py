@@ -25,6 +25,7 @@ from cities.models import City
 from cities.roles import roles_of
 from reports import permissions as report_permissions
 from reports import services as report_services
+from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod
 from transparency import selectors as public
 from transparency.caching import MAX_AGE
@@ -215,7 +216,18 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def _acting(self, step):
+        """The report, if the caller is the kind of person who takes this step on it (the workflow's
+        rule); the service checks it again, with the state and version, on the row it locks."""
+        report = self.get_object()
+        if not workflow.is_actor(step, self.roles, report):
+            raise PermissionDenied(_("You may not do this with this report."))
+        return report
+
     def create(self, request):
+        city = City.objects.filter(pk=self.roles.delegate_city_id).first()
+        if city is None:
+            raise PermissionDenied(_("Only a city's delegate writes its reports."))
         data = self._input(serializers.ReportCreateSerializer)
         point = (ActionPoint.objects.select_related("focus_area").prefetch_related("partner_cities")
                  .filter(pk=data["action_point"]).first())
@@ -227,15 +239,12 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
             errors["period"] = [_("There is no such reporting period.")]
         if errors:
             raise ValidationError(errors)
-        city = City.objects.filter(pk=self.roles.delegate_city_id).first()
-        if city is None:
-            raise PermissionDenied(_("Only a city's delegate writes its reports."))
         report = report_services.report_start(point=point, city=city, period=period, user=request.user,
                                               data=data, submit=data["submit"])
         return self._answer(self.get_queryset().get(pk=report.pk), status.HTTP_201_CREATED)
 
     def partial_update(self, request, report_id):
-        report = self.get_object()
+        report = self._acting(workflow.SAVE)
         data = self._input(serializers.ReportUpdateSerializer)
         version = data.pop("version")
         return self._answer(report_services.report_update(report=report, version=version, data=data,
@@ -246,7 +255,7 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                    responses={200: serializers.ReportSerializer, **ERRORS_WITH_CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, report_id):
-        report = self.get_object()
+        report = self._acting(workflow.SUBMIT)
         data = self._input(serializers.ReportUpdateSerializer)
         version = data.pop("version")
         return self._answer(report_services.report_submit(report=report, version=version, data=data,
@@ -257,7 +266,7 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                    responses={200: serializers.ReportSerializer, **ERRORS_WITH_CONFLICT})
     @action(detail=True, methods=["post"])
     def approve(self, request, report_id):
-        report = self.get_object()
+        report = self._acting(workflow.APPROVE)
         data = self._input(serializers.ApproveSerializer)
         return self._answer(report_services.report_approve(report=report, reviewer=request.user,
                                                            comment=data.get("comment", "")))
@@ -267,7 +276,7 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
                    responses={200: serializers.ReportSerializer, **ERRORS_WITH_CONFLICT})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, report_id):
-        report = self.get_object()
+        report = self._acting(workflow.RETURN)
         data = self._input(serializers.ReturnSerializer)
         return self._answer(report_services.report_return(report=report, reviewer=request.user,
                                                           comment=data["comment"]))
