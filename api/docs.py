@@ -29,7 +29,7 @@ def error_responses(result, generator, request, public):
         "properties": {"type": {"type": "string"}, "detail": {"type": "string"},
                        "errors": {"type": "object", "additionalProperties": True}},
     })
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue

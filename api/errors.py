@@ -87,4 +87,5 @@ def not_found(request, *args, **kwargs):
     """Any other address under /api/: the same error body, not the portal's HTML page."""
     from django.http import JsonResponse
 
-    return JsonResponse(error_body(404, _("There is nothing at this address of the API.")), status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse(error_body(404, _("There is nothing at this address of the API.")),
+                        status=status.HTTP_404_NOT_FOUND)

@@ -88,7 +88,9 @@ class PublicActionPoints(PublicMixin, viewsets.ReadOnlyModelViewSet):
         return public.public_points()
 
     def get_serializer_class(self):
-        return serializers.PublicPointDetailSerializer if self.action == "retrieve" else serializers.PublicPointSerializer
+        if self.action == "retrieve":
+            return serializers.PublicPointDetailSerializer
+        return serializers.PublicPointSerializer
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -3,12 +3,9 @@ errors and throttles. Requests go through the whole stack (middleware, DRF, the 
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from actions.models import ActionPlan
 from api.models import ApiToken
-from cities.models import Role
-from cities.services import membership_grant
 from cities.tests.factories import UserFactory
 from reports import services as report_services
 from reports.models import ProgressReport, WorkflowState

@@ -31,7 +31,8 @@ def test_two_updates_of_the_same_version_at_once_exactly_one_wins(postgres, assi
         report = ProgressReport.objects.create(action_point=point, city=cities["riga"], period=period,
                                                summary="As it was.")
         url = f"/api/v1/reports/{report.pk}/"
-        one, two = race(patch(tool, url, f"Tool, round {round_}."), patch(colleague, url, f"Colleague, round {round_}."))
+        one, two = race(patch(tool, url, f"Tool, round {round_}."),
+                        patch(colleague, url, f"Colleague, round {round_}."))
         statuses = sorted([one.status_code, two.status_code])
         assert statuses == [200, 409], (round_, one.content, two.content)
         winner, loser = (one, two) if one.status_code == 200 else (two, one)
