@@ -24,11 +24,20 @@ SECRETARIAT_STEPS = ("/approve/", "/return/")
 
 @pytest.fixture
 def api_schema(db, settings, assigned, periods, riga_report, alice, secretariat):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from baltmet.wsgi import application
 
     # The throttles are tested on their own (test_api.py); here every request should reach its view.
     settings.API_THROTTLE_RATES = {"token": "100000/min", "anonymous": "100000/min"}
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    # As Django's test client does: the requests run inside the test's transaction, whose connection
+    # must not be closed at the end of each request (it would be on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
