@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "django.contrib.sitemaps",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "baltmet.apps.BaltMetConfig",
     "accounts",
     "cities",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "ops",
     "transparency",
     "twofactor",
+    "api",
     "demo",
 ]
 
@@ -361,3 +366,40 @@ if SENTRY_DSN:
 
     _sentry_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=""), release=RELEASE,
                  traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))
+
+# The API (api/, docs/api.md): JSON only, tokens (or the portal's session, CSRF enforced), one error body,
+# page-number pagination, throttles per token and per anonymous address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication",
+                                       "api.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.InNetwork"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATES = {
+    "token": env.str("API_THROTTLE_TOKEN", default="120/min"),
+    "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="60/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BaltMet portal API",
+    "DESCRIPTION": "The Baltic Metropolises Network's action plan, published progress and reports. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.docs.error_responses"],
+    "ENUM_NAME_OVERRIDES": {"DeliveryStatusEnum": "actions.models.DeliveryStatus",
+                            "WorkflowStateEnum": "reports.models.WorkflowState",
+                            "PlanStatusEnum": "actions.models.ActionPlan.Status"},
+}

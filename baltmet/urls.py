@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api import views as api_views
 from baltmet.views import favicon
 from transparency.urls import sitemap as public_sitemap
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:home", permanent=False), name="home"),
+    # The person's API tokens (api/): next to their other account pages.
+    path("accounts/api-tokens/", api_views.tokens, name="api_tokens"),
+    path("accounts/api-tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("plans/", include("actions.urls")),
     path("", include("reports.urls")),
     path("secretariat/", include("dashboard.urls")),

@@ -21,6 +21,30 @@ LOGIN = "login"  # shorthand: a redirect to the login page
 # url name: ((GET status for each role in ROLES order), roles whose POST must be refused)
 # no_role: an active account without any role; former_member: Riga's delegate whose role was removed.
 EXPECTED = {
+    # The API (api/, docs/api.md): the public part the same for everybody; the rest needs a role (401 without
+    # a token or session, 403 without a role); report steps answer POST only, to the people the workflow names.
+    "api:public-plan-list": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-plan-detail": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-action-point-list": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-action-point-detail": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-progress-list": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-indicator-list": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-indicator-detail": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:public-indicator-value-list": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:schema": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:docs": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:me": ((401, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:action-point-list": ((401, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:action-point-detail": ((401, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:period-list": ((401, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:report-list": ((401, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:report-detail": ((401, 200, 404, 200, 200, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:report-submit": ((401, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "api:report-approve": ((401, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "api:report-return": ((401, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "api_tokens": ((LOGIN, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous',)),
+    "api_token_revoke": ((LOGIN, 405, 405, 405, 405, 405, 405, 405, 405), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    # A person's own API tokens: any signed-in account; a token is revoked only by its owner.
     "actions:action_point": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "actions:action_point_history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "actions:action_point_update": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
@@ -186,6 +210,7 @@ def test_every_url_has_an_entry():
 def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secretariat, riga_report, settings, tmp_path):
     """One object of each kind, owned by Riga (alice's city), for building every URL."""
     settings.MEDIA_ROOT = tmp_path
+    settings.API_THROTTLE_RATES = {"token": "100000/min", "anonymous": "100000/min"}  # every role asks every URL
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.services import invitation_send
@@ -206,6 +231,9 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
     meeting, resolution, document, practice, attachment = _meetings_and_practices(
         alice=alice, secretariat=secretariat, cities=cities, plan=assigned["1.3"].focus_area.plan)
     membership = alice.memberships.get()
+    from api.services import token_create
+
+    api_token, _ = token_create(user=alice, name="Riga's reporting tool", second_factor_passed=True)
     _, invitation_token = invitation_send(email="new.delegate@example.org", role="delegate", city=cities["riga"],
                                           invited_by=secretariat)
     kwargs = {
@@ -216,7 +244,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
         "initiative_id": initiative.pk, "indicator_id": indicator.pk,
         "token": preferences_token(user=mayor),
         "meeting_id": meeting.pk, "resolution_id": resolution.pk, "document_id": document.pk,
-        "practice_id": practice.pk, "attachment_id": attachment.pk,
+        "practice_id": practice.pk, "attachment_id": attachment.pk, "token_id": api_token.pk,
     }
     tokens = {"dashboard:invitation_accept": invitation_token, "password_reset_confirm": "set-password"}
     no_role = UserFactory(username="nobody")  # an active account nobody gave a role
@@ -295,6 +323,6 @@ def test_every_url_answers_every_role_as_expected(world, client_for):
             differences.append(f"GET {name}: expected {expected_get}, got {got}")
         for role in post_refused or ():
             status = observed(client_for(people[role]), url, "post")
-            if status not in (LOGIN, 403, 404, 405, 410):
+            if status not in (LOGIN, 401, 403, 404, 405, 410):
                 differences.append(f"POST {name} as {role}: got {status}, expected a refusal")
     assert not differences, "\n".join(differences)
