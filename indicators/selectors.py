@@ -1,4 +1,5 @@
-"""Benchmarking reads: rankings, trends and medians, each page in a fixed number of queries.
+"""Benchmarking reads: rankings, trends, medians and the ways from baseline to target, each page in a fixed
+number of queries.
 
 Rankings use competition ranking: equal values share a rank and the next rank skips (1, 2, 2, 4).
 The network median for a year is the median of every city's value that year (the middle value, or
@@ -15,7 +16,8 @@ from django.shortcuts import get_object_or_404
 from actions.models import ActionPoint
 from cities.models import City
 
-from .models import Indicator, IndicatorValue
+from . import progress
+from .models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Benchmark:
     ranking: list[Ranked]
     trends: list[CityTrend]
     medians: dict[int, Decimal]
+    ways: list["Way"] = field(default_factory=list)
+    network_target: NetworkTarget | None = None
 
     @property
     def median_row(self):
@@ -49,6 +53,82 @@ class Benchmark:
     @property
     def median(self):
         return self.medians.get(self.year)
+
+
+@dataclass
+class Way:
+    """A city's way from its baseline to its target (its own, or the network-wide one) and its course."""
+    city: City
+    baseline_year: int
+    baseline_value: Decimal
+    target_year: int | None
+    target_value: Decimal | None
+    network_wide: bool  # the target is the network-wide one
+    course: progress.Course | None  # None: no target yet
+
+
+@dataclass
+class PointIndicator:
+    indicator: Indicator
+    ways: list[Way]
+    without_baseline: list[City]  # cities taking part in the point that have no baseline for it
+
+
+def ways(*, indicator: Indicator, city_targets, network_target: NetworkTarget | None,
+         values: dict[int, dict[int, Decimal]]) -> list[Way]:
+    """Each city's way, from already loaded rows: `values` is {city id: {year: value}}."""
+    result = []
+    for row in sorted(city_targets, key=lambda row: row.city.name):
+        own = row.target_year is not None
+        target = (row.target_year, row.target_value) if own else (
+            (network_target.target_year, network_target.target_value) if network_target else (None, None))
+        course = None
+        if target[0] is not None:
+            course = progress.course(
+                higher_is_better=indicator.higher_is_better, baseline_year=row.baseline_year,
+                baseline_value=row.baseline_value, target_year=target[0], target_value=target[1],
+                values=values.get(row.city_id, {}),
+            )
+        result.append(Way(row.city, row.baseline_year, row.baseline_value, target[0], target[1],
+                          not own and network_target is not None, course))
+    return result
+
+
+def targets_of(indicator: Indicator) -> tuple[list[CityTarget], NetworkTarget | None]:
+    """The indicator's baselines and targets, in two queries."""
+    return (list(CityTarget.objects.filter(indicator=indicator).select_related("city")),
+            NetworkTarget.objects.filter(indicator=indicator).first())
+
+
+def indicators_for_point(*, point: ActionPoint) -> list[PointIndicator]:
+    """The indicators measuring an action point, with the course of each city taking part in it, in four
+    queries at most whatever the number of indicators, cities and values. `point` comes from
+    actions.selectors.action_point_detail (coordinating and partner cities loaded)."""
+    indicators = list(point.indicators.order_by("name"))
+    if not indicators:
+        return []
+    cities = ([point.coordinating_city] if point.coordinating_city else []) + [
+        city for city in point.partner_cities.all() if city.pk != point.coordinating_city_id]
+    city_ids = [city.pk for city in cities]
+    values: dict[int, dict[int, dict[int, Decimal]]] = {}
+    for indicator_id, city_id, year, value in IndicatorValue.objects.filter(
+            indicator__in=indicators, city_id__in=city_ids).order_by().values_list(
+            "indicator_id", "city_id", "year", "value"):
+        values.setdefault(indicator_id, {}).setdefault(city_id, {})[year] = value
+    targets: dict[int, list[CityTarget]] = {}
+    for row in CityTarget.objects.filter(indicator__in=indicators, city_id__in=city_ids).select_related("city"):
+        targets.setdefault(row.indicator_id, []).append(row)
+    networks = {row.indicator_id: row for row in NetworkTarget.objects.filter(indicator__in=indicators)}
+    result = []
+    for indicator in indicators:
+        rows = targets.get(indicator.pk, [])
+        with_baseline = {row.city_id for row in rows}
+        result.append(PointIndicator(
+            indicator, ways(indicator=indicator, city_targets=rows, network_target=networks.get(indicator.pk),
+                            values=values.get(indicator.pk, {})),
+            sorted((city for city in cities if city.pk not in with_baseline), key=lambda city: city.name),
+        ))
+    return result
 
 
 @dataclass
@@ -124,7 +204,11 @@ def benchmark(*, indicator: Indicator, year: int | None = None) -> Benchmark:
     trends = sorted(by_city.values(), key=lambda trend: trend.city.name)
     for trend in trends:
         trend.cells = [trend.values.get(y) for y in years]
-    return Benchmark(indicator=indicator, year=year, years=years, ranking=ranking, trends=trends, medians=medians)
+    city_targets, network_target = targets_of(indicator)
+    way_list = ways(indicator=indicator, city_targets=city_targets, network_target=network_target,
+                    values={city_id: trend.values for city_id, trend in by_city.items()})
+    return Benchmark(indicator=indicator, year=year, years=years, ranking=ranking, trends=trends, medians=medians,
+                     ways=way_list, network_target=network_target)
 
 
 def city_profile(*, city: City) -> list[CityIndicator]:
