@@ -274,7 +274,7 @@ def _grow(secretariat, cities, points, count):
         indicator = Indicator.objects.create(name=f"More {n}", unit="x", first_year=2010, last_year=2014)
         indicator.action_points.set([points["1.3"]])
         network_target_set(user=secretariat, indicator=indicator, version=0, target_year=2014, target_value=D(9))
-        for slug, city in cities.items():
+        for city in cities.values():
             set_city(secretariat, indicator, city, baseline_year=2010, baseline_value=D(1))
             put(indicator, city, 2011, "2")
             put(indicator, city, 2012, "3")
