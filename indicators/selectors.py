@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPoint
@@ -100,32 +100,49 @@ def targets_of(indicator: Indicator) -> tuple[list[CityTarget], NetworkTarget | 
             NetworkTarget.objects.filter(indicator=indicator).first())
 
 
+def _network_target(indicator: Indicator) -> NetworkTarget | None:
+    try:
+        return indicator.network_target
+    except NetworkTarget.DoesNotExist:
+        return None
+
+
 def indicators_for_point(*, point: ActionPoint) -> list[PointIndicator]:
-    """The indicators measuring an action point, with the course of each city taking part in it, in four
-    queries at most whatever the number of indicators, cities and values. `point` comes from
-    actions.selectors.action_point_detail (coordinating and partner cities loaded)."""
-    indicators = list(point.indicators.order_by("name"))
-    if not indicators:
-        return []
+    """The indicators measuring an action point, with the course of each city taking part in it, in one
+    query whatever the number of indicators, cities and values: a row per indicator and city with a
+    baseline, carrying that city's latest value after its baseline (all the rule needs). `point` comes
+    from actions.selectors.action_point_detail (coordinating and partner cities loaded)."""
     cities = ([point.coordinating_city] if point.coordinating_city else []) + [
         city for city in point.partner_cities.all() if city.pk != point.coordinating_city_id]
-    city_ids = [city.pk for city in cities]
-    values: dict[int, dict[int, dict[int, Decimal]]] = {}
-    for indicator_id, city_id, year, value in IndicatorValue.objects.filter(
-            indicator__in=indicators, city_id__in=city_ids).order_by().values_list(
-            "indicator_id", "city_id", "year", "value"):
-        values.setdefault(indicator_id, {}).setdefault(city_id, {})[year] = value
-    targets: dict[int, list[CityTarget]] = {}
-    for row in CityTarget.objects.filter(indicator__in=indicators, city_id__in=city_ids).select_related("city"):
-        targets.setdefault(row.indicator_id, []).append(row)
-    networks = {row.indicator_id: row for row in NetworkTarget.objects.filter(indicator__in=indicators)}
+    by_id = {city.pk: city for city in cities}
+    since = IndicatorValue.objects.filter(indicator=OuterRef("pk"), city=OuterRef("row_city"),
+                                          year__gt=OuterRef("row_baseline_year")).order_by("-year")
+    indicators = Indicator.objects.filter(action_points=point).select_related("network_target").order_by("name", "pk")
+    if not by_id:  # no city takes part yet: the indicators alone
+        return [PointIndicator(indicator, [], []) for indicator in indicators]
+    rows = (
+        indicators.alias(point_targets=FilteredRelation("city_targets", condition=Q(city_targets__city_id__in=list(by_id))))
+        .annotate(row_city=F("point_targets__city_id"), row_baseline_year=F("point_targets__baseline_year"),
+                  row_baseline_value=F("point_targets__baseline_value"),
+                  row_target_year=F("point_targets__target_year"), row_target_value=F("point_targets__target_value"),
+                  latest_year=Subquery(since.values("year")[:1]), latest_value=Subquery(since.values("value")[:1]))
+    )
+    grouped: dict[int, tuple[Indicator, list[CityTarget], dict]] = {}
+    for row in rows:
+        indicator, targets, values = grouped.setdefault(row.pk, (row, [], {}))
+        if row.row_city is None:
+            continue
+        targets.append(CityTarget(indicator=indicator, city=by_id[row.row_city], baseline_year=row.row_baseline_year,
+                                  baseline_value=row.row_baseline_value, target_year=row.row_target_year,
+                                  target_value=row.row_target_value))
+        if row.latest_year is not None:
+            values[row.row_city] = {row.latest_year: row.latest_value}
     result = []
-    for indicator in indicators:
-        rows = targets.get(indicator.pk, [])
-        with_baseline = {row.city_id for row in rows}
+    for indicator, targets, values in grouped.values():
+        with_baseline = {target.city_id for target in targets}
         result.append(PointIndicator(
-            indicator, ways(indicator=indicator, city_targets=rows, network_target=networks.get(indicator.pk),
-                            values=values.get(indicator.pk, {})),
+            indicator, ways(indicator=indicator, city_targets=targets, network_target=_network_target(indicator),
+                            values=values),
             sorted((city for city in cities if city.pk not in with_baseline), key=lambda city: city.name),
         ))
     return result

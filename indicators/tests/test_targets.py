@@ -4,12 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 from indicators.services import TargetConflict, city_target_set, network_target_set
+from testing.queries import assert_constant_queries, count_queries
 
 
 @pytest.fixture
@@ -263,9 +262,9 @@ def test_an_unknown_city_or_indicator_is_404(startups, secretariat, client_for):
 # Constant queries
 
 def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
+    def page():
         assert client.get(url).status_code == 200
-    return len(queries)
+    return count_queries(page)
 
 
 def _grow(secretariat, cities, points, count):
@@ -293,7 +292,7 @@ def test_the_benchmarking_page_takes_the_same_queries_at_one_and_many_cities(
         if slug != "riga":
             set_city(secretariat, startups, city, baseline_year=2009, baseline_value=D(5))
             put(startups, city, 2012, "7")
-    assert _count(client, startups.get_absolute_url()) == small
+    assert_constant_queries(small, _count(client, startups.get_absolute_url()))
 
 
 def test_the_action_point_page_takes_the_same_queries_at_one_and_many_indicators(
@@ -304,7 +303,7 @@ def test_the_action_point_page_takes_the_same_queries_at_one_and_many_indicators
     small = _count(client, url)
     list(_grow(secretariat, cities, assigned, 4))
     assigned["1.3"].partner_cities.add(cities["helsinki"], cities["oslo"], cities["berlin"])
-    assert _count(client, url) == small
+    assert_constant_queries(small, _count(client, url))
     assert client.get(url).content.decode().count("<h3><a") >= 5
 
 
@@ -315,4 +314,10 @@ def test_the_target_overview_takes_the_same_queries_at_one_and_many_cities(
     small = _count(client, url)
     for city in cities.values():
         set_city(secretariat, startups, city, baseline_year=2010, baseline_value=D(1))
-    assert _count(client, url) == small
+    assert_constant_queries(small, _count(client, url))
+
+
+def test_a_point_without_cities_lists_its_indicators_without_courses(startups, points, alice, client_for):
+    page = client_for(alice).get(points["1.3"].get_absolute_url()).content.decode()
+    block = section(page, 'class="point-indicators"', "</section>")
+    assert "Start-ups" in block and "✓ On course" not in block and "No data" not in block
