@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from baltmet.history import history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.roles import roles_of
+from indicators.selectors import indicators_for_point
 from initiatives.selectors import approved_initiatives_for_point
 from meetings.selectors import mandate_for_point
 from practices.selectors import practices_for_point
@@ -61,6 +62,7 @@ def action_point_detail(request, point_id):
     context["approved_initiatives"] = approved_initiatives_for_point(point=point)
     context["mandate"] = mandate_for_point(point)
     context["point_practices"] = practices_for_point(point)
+    context["point_indicators"] = indicators_for_point(point=point)
     return render(request, "actions/action_point_detail.html", context)
 
 

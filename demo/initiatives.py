@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from actions.models import ActionPoint
 from cities.models import City
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 from initiatives.models import Initiative
 from initiatives.services import CostLine, initiative_answer, initiative_propose
 
@@ -79,3 +79,21 @@ def demo_load(*, plan, users: dict) -> None:
                                      value=Decimal(str(value)), source=DEMO_SOURCE)
                 row._change_reason = DEMO_SOURCE
                 row.save()
+        _demo_targets(indicator, cities, rows)
+
+
+def _demo_targets(indicator, cities, rows):
+    """Each city's 2009 value as its baseline; patents: a quarter more by 2012 for each city; CO2: one
+    network-wide target of 4 t per inhabitant by 2015 (Stockholm aims at 2.5 by 2015 of its own)."""
+    for slug, values in rows.items():
+        baseline = Decimal(str(values[0]))
+        own = (2012, (baseline * Decimal("1.25")).quantize(Decimal("0.1"))) if indicator.higher_is_better else (
+            (2015, Decimal("2.5")) if slug == "stockholm" else (None, None))
+        row = CityTarget(indicator=indicator, city=cities[slug], baseline_year=2009, baseline_value=baseline,
+                         target_year=own[0], target_value=own[1])
+        row._change_reason = DEMO_SOURCE
+        row.save()
+    if not indicator.higher_is_better:
+        row = NetworkTarget(indicator=indicator, target_year=2015, target_value=Decimal(4))
+        row._change_reason = DEMO_SOURCE
+        row.save()

@@ -55,3 +55,52 @@ class YearForm(forms.Form):
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in indicator.years]
+
+
+def _year_field(label, *, required=True):
+    return forms.IntegerField(label=label, min_value=1900, max_value=2200, required=required)
+
+
+def _value_field(label, *, required=True):
+    return forms.DecimalField(label=label, max_digits=20, decimal_places=4, required=required)
+
+
+class CityTargetForm(forms.Form):
+    """A city's baseline and, optionally, its own target; `version` is the row's version when the form was
+    shown (0: there was none), so that a save over somebody else's change is noticed."""
+
+    baseline_year = _year_field(_("Baseline year"))
+    baseline_value = _value_field(_("Baseline value"))
+    target_year = _year_field(_("Target year"), required=False)
+    target_value = _value_field(_("Target value"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = indicator.unit
+        self.fields["baseline_value"].label = _("Baseline value (%(unit)s)") % {"unit": unit}
+        self.fields["target_value"].label = _("Target value (%(unit)s)") % {"unit": unit}
+        self.fields["target_year"].help_text = _(
+            "Leave the target empty to follow the network-wide target.")
+
+    def clean(self):
+        data = super().clean()
+        year, value = data.get("target_year"), data.get("target_value")
+        if year is not None and value is None and "target_value" not in self.errors:
+            self.add_error("target_value", _("Give the target value too, or leave the target year empty."))
+        if value is not None and year is None and "target_year" not in self.errors:
+            self.add_error("target_year", _("Give the target year too, or leave the target value empty."))
+        baseline = data.get("baseline_year")
+        if year is not None and baseline is not None and year <= baseline:
+            self.add_error("target_year", _("The target year must come after the baseline year."))
+        return data
+
+
+class NetworkTargetForm(forms.Form):
+    target_year = _year_field(_("Target year"))
+    target_value = _value_field(_("Target value"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_value"].label = _("Target value (%(unit)s)") % {"unit": indicator.unit}

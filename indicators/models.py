@@ -80,3 +80,76 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} – {self.city} {self.year}: {self.value}"
+
+
+_BASELINE_YEAR_PLAUSIBLE = Q(baseline_year__gte=1900) & Q(baseline_year__lte=2200)
+
+
+class CityTarget(models.Model):
+    """A city's baseline for an indicator and, optionally, its own target; a city without its own target
+    follows the network-wide one (indicators/progress.py says when it is on course)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="city_targets",
+                                  verbose_name=_("indicator"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="indicator_targets", verbose_name=_("city"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=4)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("baseline and target")
+        verbose_name_plural = _("baselines and targets")
+        ordering = ["indicator", "city__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "city"], name="citytarget_one_per_indicator_city"),
+            models.CheckConstraint(
+                condition=Q(target_year__isnull=True, target_value__isnull=True)
+                | Q(target_year__isnull=False, target_value__isnull=False),
+                name="citytarget_target_year_and_value_together",
+                violation_error_message=_("A target needs both a value and a year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__isnull=True) | Q(target_year__gt=F("baseline_year")),
+                name="citytarget_target_after_baseline",
+                violation_error_message=_("The target year must come after the baseline year."),
+            ),
+            models.CheckConstraint(
+                condition=_BASELINE_YEAR_PLAUSIBLE & (Q(target_year__isnull=True) | Q(target_year__lte=2200)),
+                name="citytarget_years_plausible",
+                violation_error_message=_("Years must be between 1900 and 2200."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.city}"
+
+
+class NetworkTarget(models.Model):
+    """One target for the whole network, followed by every city that has a baseline but no target of its own."""
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="network_target",
+                                     verbose_name=_("indicator"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("network-wide target")
+        verbose_name_plural = _("network-wide targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_year__gte=1900) & Q(target_year__lte=2200), name="networktarget_year_plausible",
+                violation_error_message=_("Years must be between 1900 and 2200."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.target_value} ({self.target_year})"

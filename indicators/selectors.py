@@ -1,4 +1,5 @@
-"""Benchmarking reads: rankings, trends and medians, each page in a fixed number of queries.
+"""Benchmarking reads: rankings, trends, medians and the ways from baseline to target, each page in a fixed
+number of queries.
 
 Rankings use competition ranking: equal values share a rank and the next rank skips (1, 2, 2, 4).
 The network median for a year is the median of every city's value that year (the middle value, or
@@ -9,13 +10,14 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPoint
 from cities.models import City
 
-from .models import Indicator, IndicatorValue
+from . import progress
+from .models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Benchmark:
     ranking: list[Ranked]
     trends: list[CityTrend]
     medians: dict[int, Decimal]
+    ways: list["Way"] = field(default_factory=list)
+    network_target: NetworkTarget | None = None
 
     @property
     def median_row(self):
@@ -49,6 +53,99 @@ class Benchmark:
     @property
     def median(self):
         return self.medians.get(self.year)
+
+
+@dataclass
+class Way:
+    """A city's way from its baseline to its target (its own, or the network-wide one) and its course."""
+    city: City
+    baseline_year: int
+    baseline_value: Decimal
+    target_year: int | None
+    target_value: Decimal | None
+    network_wide: bool  # the target is the network-wide one
+    course: progress.Course | None  # None: no target yet
+
+
+@dataclass
+class PointIndicator:
+    indicator: Indicator
+    ways: list[Way]
+    without_baseline: list[City]  # cities taking part in the point that have no baseline for it
+
+
+def ways(*, indicator: Indicator, city_targets, network_target: NetworkTarget | None,
+         values: dict[int, dict[int, Decimal]]) -> list[Way]:
+    """Each city's way, from already loaded rows: `values` is {city id: {year: value}}."""
+    result = []
+    for row in sorted(city_targets, key=lambda row: row.city.name):
+        own = row.target_year is not None
+        target = (row.target_year, row.target_value) if own else (
+            (network_target.target_year, network_target.target_value) if network_target else (None, None))
+        course = None
+        if target[0] is not None:
+            course = progress.course(
+                higher_is_better=indicator.higher_is_better, baseline_year=row.baseline_year,
+                baseline_value=row.baseline_value, target_year=target[0], target_value=target[1],
+                values=values.get(row.city_id, {}),
+            )
+        result.append(Way(row.city, row.baseline_year, row.baseline_value, target[0], target[1],
+                          not own and network_target is not None, course))
+    return result
+
+
+def targets_of(indicator: Indicator) -> tuple[list[CityTarget], NetworkTarget | None]:
+    """The indicator's baselines and targets, in two queries."""
+    return (list(CityTarget.objects.filter(indicator=indicator).select_related("city")),
+            NetworkTarget.objects.filter(indicator=indicator).first())
+
+
+def _network_target(indicator: Indicator) -> NetworkTarget | None:
+    try:
+        return indicator.network_target
+    except NetworkTarget.DoesNotExist:
+        return None
+
+
+def indicators_for_point(*, point: ActionPoint) -> list[PointIndicator]:
+    """The indicators measuring an action point, with the course of each city taking part in it, in one
+    query whatever the number of indicators, cities and values: a row per indicator and city with a
+    baseline, carrying that city's latest value after its baseline (all the rule needs). `point` comes
+    from actions.selectors.action_point_detail (coordinating and partner cities loaded)."""
+    cities = ([point.coordinating_city] if point.coordinating_city else []) + [
+        city for city in point.partner_cities.all() if city.pk != point.coordinating_city_id]
+    by_id = {city.pk: city for city in cities}
+    since = IndicatorValue.objects.filter(indicator=OuterRef("pk"), city=OuterRef("row_city"),
+                                          year__gt=OuterRef("row_baseline_year")).order_by("-year")
+    indicators = Indicator.objects.filter(action_points=point).select_related("network_target").order_by("name", "pk")
+    if not by_id:  # no city takes part yet: the indicators alone
+        return [PointIndicator(indicator, [], []) for indicator in indicators]
+    rows = (
+        indicators.alias(point_targets=FilteredRelation("city_targets", condition=Q(city_targets__city_id__in=list(by_id))))
+        .annotate(row_city=F("point_targets__city_id"), row_baseline_year=F("point_targets__baseline_year"),
+                  row_baseline_value=F("point_targets__baseline_value"),
+                  row_target_year=F("point_targets__target_year"), row_target_value=F("point_targets__target_value"),
+                  latest_year=Subquery(since.values("year")[:1]), latest_value=Subquery(since.values("value")[:1]))
+    )
+    grouped: dict[int, tuple[Indicator, list[CityTarget], dict]] = {}
+    for row in rows:
+        indicator, targets, values = grouped.setdefault(row.pk, (row, [], {}))
+        if row.row_city is None:
+            continue
+        targets.append(CityTarget(indicator=indicator, city=by_id[row.row_city], baseline_year=row.row_baseline_year,
+                                  baseline_value=row.row_baseline_value, target_year=row.row_target_year,
+                                  target_value=row.row_target_value))
+        if row.latest_year is not None:
+            values[row.row_city] = {row.latest_year: row.latest_value}
+    result = []
+    for indicator, targets, values in grouped.values():
+        with_baseline = {target.city_id for target in targets}
+        result.append(PointIndicator(
+            indicator, ways(indicator=indicator, city_targets=targets, network_target=_network_target(indicator),
+                            values=values),
+            sorted((city for city in cities if city.pk not in with_baseline), key=lambda city: city.name),
+        ))
+    return result
 
 
 @dataclass
@@ -124,7 +221,11 @@ def benchmark(*, indicator: Indicator, year: int | None = None) -> Benchmark:
     trends = sorted(by_city.values(), key=lambda trend: trend.city.name)
     for trend in trends:
         trend.cells = [trend.values.get(y) for y in years]
-    return Benchmark(indicator=indicator, year=year, years=years, ranking=ranking, trends=trends, medians=medians)
+    city_targets, network_target = targets_of(indicator)
+    way_list = ways(indicator=indicator, city_targets=city_targets, network_target=network_target,
+                    values={city_id: trend.values for city_id, trend in by_city.items()})
+    return Benchmark(indicator=indicator, year=year, years=years, ranking=ranking, trends=trends, medians=medians,
+                     ways=way_list, network_target=network_target)
 
 
 def city_profile(*, city: City) -> list[CityIndicator]:

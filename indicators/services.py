@@ -1,4 +1,5 @@
-"""Defining indicators and entering the cities' values, by hand or from a CSV file.
+"""Defining indicators, entering the cities' values (by hand or from a CSV file), and setting baselines
+and targets.
 
 A CSV upload is all or nothing: every row is checked first and, if any is bad, nothing is written and
 each bad row is reported with its line number and why. Values are saved one by one (not with
@@ -22,7 +23,7 @@ from cities.models import City
 from cities.roles import roles_of
 
 from . import permissions
-from .models import Indicator, IndicatorValue
+from .models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 
 CSV_COLUMNS = ("city", "year", "value", "source")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -248,3 +249,92 @@ def indicator_values_import(*, indicator: Indicator, user, data: bytes) -> Impor
         except ValueRefused as refused:  # entered by somebody else meanwhile: the file is refused whole
             raise ImportRefused([RowError(line, city.name, (str(refused),))]) from None
     return Imported(saved, separator)
+
+
+class TargetConflict(Exception):
+    """Somebody else saved this baseline or target after the form was shown; `current` is what they saved."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("target changed meanwhile")
+
+
+def _lock_targets_of(indicator: Indicator) -> None:
+    """Every baseline and target write of one indicator takes the indicator's row lock first, so the check
+    across rows (a city following the network-wide target has its baseline before that target's year)
+    sees the others' writes, and two people setting the same target queue up: one wins, the other is
+    told (its version is no longer the row's)."""
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).order_by().values_list("pk").first()
+
+
+def _check_may_set_targets(user) -> None:
+    if not permissions.can_set_targets(roles_of(user)):
+        raise PermissionDenied(_("Only the Secretariat sets baselines and targets."))
+
+
+def _save_versioned(row, *, new: bool, user, reload):
+    row._history_user = user
+    if not new:
+        row.version += 1
+        row.save()
+        return row
+    try:
+        save_new_unique(row, "")
+    except ValidationError:  # created by somebody else between our look and our insert
+        raise TargetConflict(reload()) from None
+    return row
+
+
+@transaction.atomic
+def city_target_set(*, user, indicator: Indicator, city: City, version: int, baseline_year: int,
+                    baseline_value: Decimal, target_year: int | None = None,
+                    target_value: Decimal | None = None) -> CityTarget:
+    """Set a city's baseline and its own target (both empty: it follows the network-wide target).
+    `version` is the version the person saw (0: none yet); a different one raises TargetConflict."""
+    _check_may_set_targets(user)
+    if (target_year is None) != (target_value is None):
+        raise ValidationError({"target_year": _("A target needs both a value and a year.")})
+    if target_year is not None and target_year <= baseline_year:
+        raise ValidationError({"target_year": _("The target year must come after the baseline year.")})
+    _lock_targets_of(indicator)
+    network = NetworkTarget.objects.filter(indicator=indicator).order_by().first()
+    if target_year is None and network is not None and network.target_year <= baseline_year:
+        raise ValidationError({"baseline_year": _(
+            "The network-wide target is for %(year)s: a city following it needs a baseline from before that "
+            "year, or a target of its own.") % {"year": network.target_year}})
+    row = CityTarget.objects.select_for_update().filter(indicator=indicator, city=city).order_by().first()
+    if row is not None and row.version != version:
+        raise TargetConflict(row)
+    wanted = (baseline_year, baseline_value, target_year, target_value)
+    if row is not None and (row.baseline_year, row.baseline_value, row.target_year, row.target_value) == wanted:
+        return row
+    new = row is None
+    row = row or CityTarget(indicator=indicator, city=city)
+    row.baseline_year, row.baseline_value, row.target_year, row.target_value = wanted
+    return _save_versioned(row, new=new, user=user,
+                           reload=lambda: CityTarget.objects.filter(indicator=indicator, city=city).first())
+
+
+@transaction.atomic
+def network_target_set(*, user, indicator: Indicator, version: int, target_year: int,
+                       target_value: Decimal) -> NetworkTarget:
+    """Set the network-wide target, followed by every city with a baseline and no target of its own."""
+    _check_may_set_targets(user)
+    _lock_targets_of(indicator)
+    too_late = [row.city.name for row in CityTarget.objects.filter(
+        indicator=indicator, target_year__isnull=True, baseline_year__gte=target_year).select_related("city")
+        .order_by("city__name")]
+    if too_late:
+        raise ValidationError({"target_year": _(
+            "The target year must come after the baseline year of every city following it: %(cities)s "
+            "(give those cities a target of their own, or choose a later year).") % {"cities": ", ".join(too_late)}})
+    row = NetworkTarget.objects.select_for_update().filter(indicator=indicator).order_by().first()
+    if row is not None and row.version != version:
+        raise TargetConflict(row)
+    if row is not None and (row.target_year, row.target_value) == (target_year, target_value):
+        return row
+    new = row is None
+    row = row or NetworkTarget(indicator=indicator)
+    row.target_year, row.target_value = target_year, target_value
+    return _save_versioned(row, new=new, user=user,
+                           reload=lambda: NetworkTarget.objects.filter(indicator=indicator).first())

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -7,8 +7,8 @@ from cities.access import member_required, network_roles
 from cities.models import City
 
 from . import charts, permissions, selectors, services
-from .forms import IndicatorForm, UploadForm, ValueForm, YearForm
-from .models import IndicatorValue
+from .forms import CityTargetForm, IndicatorForm, NetworkTargetForm, UploadForm, ValueForm, YearForm
+from .models import CityTarget, IndicatorValue, NetworkTarget
 
 
 def _entering_roles(request):
@@ -57,7 +57,7 @@ def benchmark(request, indicator_id):
         "indicator": indicator, "data": data, "chart": chart,
         "year_form": chosen if chosen is not None and not chosen.is_valid() else YearForm(
             initial={"year": data.year}, indicator=indicator),
-        "can_enter": permissions.can_enter(roles),
+        "can_enter": permissions.can_enter(roles), "can_set_targets": permissions.can_set_targets(roles),
     })
 
 
@@ -119,3 +119,79 @@ def city_page(request, slug):
     return render(request, "indicators/city.html", {
         "city": city, "items": selectors.city_profile(city=city), "cities": City.objects.order_by("name"),
     })
+
+
+def _targets_indicator(request, indicator_id):
+    if not permissions.can_set_targets(request.roles):
+        raise PermissionDenied
+    return selectors.indicator_get(indicator_id)
+
+
+@member_required
+def targets(request, indicator_id):
+    indicator = _targets_indicator(request, indicator_id)
+    city_targets, network_target = selectors.targets_of(indicator)
+    by_city = {row.city_id: row for row in city_targets}
+    return render(request, "indicators/targets.html", {
+        "indicator": indicator, "network_target": network_target,
+        "rows": [(city, by_city.get(city.pk)) for city in City.objects.order_by("name")],
+    })
+
+
+def _save_target(request, *, form, save, current, template, context):
+    """Validate and save a baseline/target form; a save over somebody else's change shows theirs (409),
+    with the person's own entries still in the form and the version moved on, so saving again replaces it."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            save(version=form.cleaned_data["version"], **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except services.TargetConflict as error:
+            conflict = error.current
+            posted = request.POST.copy()
+            posted["version"] = conflict.version if conflict is not None else 0
+            form = type(form)(posted, indicator=context["indicator"])
+            form.is_valid()
+            form.add_error(None, _("Somebody else saved this target while you were editing it; what they saved "
+                                   "is shown below. Check it, and save again to replace it with yours."))
+        else:
+            messages.success(request, _("Baseline and target saved."))
+            return redirect("indicators:targets", context["indicator"].pk)
+    return render(request, template, {**context, "form": form, "conflict": conflict, "current": current},
+                  status=409 if conflict is not None else (400 if form.is_bound else 200))
+
+
+@member_required
+def target_city(request, indicator_id, slug):
+    indicator = _targets_indicator(request, indicator_id)
+    city = get_object_or_404(City, slug=slug)
+    current = CityTarget.objects.filter(indicator=indicator, city=city).first()
+    initial = {"version": 0}
+    if current is not None:
+        initial = {field: getattr(current, field) for field in (
+            "baseline_year", "baseline_value", "target_year", "target_value", "version")}
+    form = CityTargetForm(request.POST or None, indicator=indicator, initial=initial)
+
+    def save(**data):
+        return services.city_target_set(user=request.user, indicator=indicator, city=city, **data)
+
+    return _save_target(request, form=form, save=save, current=current, template="indicators/target_city.html",
+                        context={"indicator": indicator, "city": city,
+                                 "network_target": NetworkTarget.objects.filter(indicator=indicator).first()})
+
+
+@member_required
+def target_network(request, indicator_id):
+    indicator = _targets_indicator(request, indicator_id)
+    current = NetworkTarget.objects.filter(indicator=indicator).first()
+    initial = {"version": 0} if current is None else {
+        "target_year": current.target_year, "target_value": current.target_value, "version": current.version}
+    form = NetworkTargetForm(request.POST or None, indicator=indicator, initial=initial)
+
+    def save(**data):
+        return services.network_target_set(user=request.user, indicator=indicator, **data)
+
+    return _save_target(request, form=form, save=save, current=current, template="indicators/target_network.html",
+                        context={"indicator": indicator})

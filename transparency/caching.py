@@ -3,7 +3,7 @@
 Validators come from what the public pages are made of, in two cheap queries, never from the page itself:
 - the ETag: the published reports' count, newest publication and newest change (reports.permissions'
   rule), and the newest history row of the plans, focus areas, action points, cities, periods, indicators,
-  their values and the practices (publishing one writes a history row). Publishing moves the newest publication; unpublishing, or a city keeping its reports
+  their values, baselines and targets, and the practices (publishing one writes a history row). Publishing moves the newest publication; unpublishing, or a city keeping its reports
   internal, lowers the count; anything else a public page shows writes a history row.
 - Last-Modified: the newest of those moments and of the reports' history (which also dates unpublishing).
 Both also differ per language and per address, as the page does. Nothing has to be told about a write.
@@ -22,13 +22,14 @@ from django.views.decorators.http import condition, require_safe
 
 from actions.models import ActionPlan, ActionPoint, FocusArea
 from cities.models import City
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 from practices.models import Practice
 from reports.models import ProgressReport, ReportingPeriod
 from reports.permissions import published_reports
 
 MAX_AGE = 300  # seconds a proxy, a CDN or a browser may keep a public page without asking again
-SHOWN_MODELS = (ActionPlan, FocusArea, ActionPoint, City, ReportingPeriod, Indicator, IndicatorValue, Practice)
+SHOWN_MODELS = (ActionPlan, FocusArea, ActionPoint, City, ReportingPeriod, Indicator, IndicatorValue, CityTarget,
+                NetworkTarget, Practice)
 
 
 def _moment(value) -> datetime | None:

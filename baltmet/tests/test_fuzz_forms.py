@@ -34,6 +34,8 @@ FORM_PAGES = [
     ("indicators:edit", "secretariat"),
     ("indicators:values", "own_delegate"),
     ("indicators:upload", "own_delegate"),
+    ("indicators:target_city", "secretariat"),
+    ("indicators:target_network", "secretariat"),
     ("initiatives:propose", "own_delegate"),
     ("initiatives:edit", "own_delegate"),
     ("initiatives:detail", "other_delegate"),

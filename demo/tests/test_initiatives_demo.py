@@ -1,5 +1,6 @@
 from demo.network import demo_load
-from indicators.models import Indicator, IndicatorValue
+from indicators import selectors
+from indicators.models import CityTarget, Indicator, IndicatorValue, NetworkTarget
 from initiatives.models import ConsentRequest, Initiative, InitiativeState
 
 
@@ -17,3 +18,15 @@ def test_the_demo_has_initiatives_in_each_state_of_consent_and_indicators(db, se
     counts = (Initiative.objects.count(), ConsentRequest.objects.count(), IndicatorValue.objects.count())
     demo_load(password="demo-pass-123")
     assert (Initiative.objects.count(), ConsentRequest.objects.count(), IndicatorValue.objects.count()) == counts
+
+
+def test_the_demo_indicators_have_baselines_and_targets_with_cities_on_and_off_course(db, settings):
+    settings.DEBUG = True
+    demo_load(password="demo-pass-123")
+
+    assert CityTarget.objects.count() == 14 and NetworkTarget.objects.count() == 1
+    ways = {way.city.slug: way for way in selectors.benchmark(indicator=Indicator.objects.get(name="CO2 emissions")).ways}
+    assert ways["riga"].network_wide and ways["riga"].course.status == "off_course"  # 4.4 in 2011, line ≈ 4.27
+    assert not ways["stockholm"].network_wide and ways["stockholm"].course.status == "on_course"
+    demo_load(password="demo-pass-123")
+    assert CityTarget.objects.count() == 14

@@ -38,3 +38,37 @@ def test_the_first_value_entered_twice_at_once_keeps_one_and_tells_the_other(pos
         refused = [r for r in (delegate, secretariat) if r.status_code == 200]
         for response in refused:
             assert "at the same moment" in response.content.decode()
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["first-target", "changing-a-target"])
+def test_two_secretariat_members_setting_the_same_target_at_once_make_one_winner(postgres, cities, existing):
+    """Both saw the same version (none yet, or version 1): one save goes through with one history row, the
+    other gets the conflict page showing the winner's target, their own entries still in the form."""
+    from decimal import Decimal
+
+    from indicators.models import CityTarget
+    from indicators.services import city_target_set
+
+    first, second = UserFactory(username="sec.one"), UserFactory(username="sec.two")
+    for person in (first, second):
+        membership_grant(user=person, role=Role.SECRETARIAT)
+    for round_ in range(ROUNDS):
+        indicator = Indicator.objects.create(name=f"Recycling {round_}", unit="%", first_year=2010, last_year=2014)
+        version = 0
+        if existing:
+            version = city_target_set(user=first, indicator=indicator, city=cities["riga"], version=0,
+                                      baseline_year=2010, baseline_value=Decimal(5)).version
+        url = reverse("indicators:target_city", args=[indicator.pk, "riga"])
+        one, two = race(*(
+            post(logged_in(person), url, {"baseline_year": "2010", "baseline_value": "5", "target_year": "2014",
+                                          "target_value": value, "version": str(version)})
+            for person, value in ((first, "20"), (second, "30"))
+        ))
+
+        assert sorted([one.status_code, two.status_code]) == [302, 409], round_
+        row = CityTarget.objects.get(indicator=indicator)
+        winner, loser = (one, two) if one.status_code == 302 else (two, one)
+        assert row.target_value == (Decimal(20) if winner is one else Decimal(30))
+        assert row.history.count() == (2 if existing else 1)
+        page = loser.content.decode()
+        assert "Somebody else saved this target" in page and f"{row.target_value:f}".rstrip("0").rstrip(".") in page

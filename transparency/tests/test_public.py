@@ -198,3 +198,26 @@ def test_a_practice_is_on_the_public_point_page_once_the_secretariat_publishes_i
 
     again = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
     assert again.status_code == 200 and "Rīga start-up map" in again.content.decode()
+
+
+def test_a_public_indicator_shows_each_citys_way_to_its_target_and_a_new_target_moves_the_etag(
+        public_indicator, secretariat, client):
+    from decimal import Decimal
+
+    from indicators.services import city_target_set, network_target_set
+
+    url = reverse("public:indicator", args=[public_indicator.pk])
+    before = client.get(url)
+    assert "From baseline to target" not in before.content.decode()
+
+    city_target_set(user=secretariat, indicator=public_indicator, city=public_indicator.values.get().city, version=0,
+                    baseline_year=2010, baseline_value=Decimal(10))
+    network_target_set(user=secretariat, indicator=public_indicator, version=0, target_year=2012,
+                       target_value=Decimal(20))
+
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    page = after.content.decode()
+    assert after.status_code == 200
+    assert "Network-wide target: 20 per 100,000 by 2012" in page
+    assert "at or above the line for that year" in page
+    assert "Off course" in page  # 12.5 in 2011, the line is at 15
