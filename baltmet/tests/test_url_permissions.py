@@ -311,6 +311,7 @@ def observed(client, url, method):
     return response.status_code
 
 
+@pytest.mark.timeout(1500)  # some 200 URLs × 9 roles; slow on a busy machine
 def test_every_url_answers_every_role_as_expected(world, client_for):
     kwargs, people, tokens = world
     printing = os.environ.get("PRINT_PERMISSION_MATRIX") == "1"
