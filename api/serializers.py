@@ -171,7 +171,11 @@ class ReportSerializer(serializers.ModelSerializer):
         roles = roles_of(request.user) if request is not None else None
         if roles is None:
             return []
-        return [step.name for step in workflow.STEPS if workflow.may_take(step, roles, report)]
+        # Of the two ways to hand a report in, only the one its plan's review mode uses.
+        submit = workflow.submit_step(report, two_step=report.action_point.focus_area.plan.is_two_step)
+        other = {workflow.SUBMIT, workflow.SUBMIT_TO_COORDINATOR} - {submit}
+        return [step.name for step in workflow.STEPS
+                if step not in other and workflow.may_take(step, roles, report)]
 
 
 class ReportContent(serializers.Serializer):

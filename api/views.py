@@ -206,7 +206,7 @@ class Reports(NetworkMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     def get_queryset(self):
         return (ProgressReport.objects.filter(report_permissions.visible_reports(self.roles))
-                .select_related("action_point__focus_area", "city", "period")
+                .select_related("action_point__focus_area__plan", "city", "period")
                 .order_by("-period__start", "action_point__focus_area__number", "action_point__sequence",
                           "city__name", "pk"))
 

@@ -41,7 +41,7 @@ def deliveries(request):
 def preview(request):
     """Before a run: who the current period's digests would reach, and who they cannot."""
     recipient = request.GET.get("recipient", "")
-    if recipient.isdigit():  # the address of the earlier one-person preview form
+    if recipient.isascii() and recipient.isdigit():  # the address of the earlier one-person preview form
         return redirect("digests:preview_recipient", user_id=int(recipient))
     return render(request, "digests/preview.html", {"run": services.digests_run_preview()})
 
