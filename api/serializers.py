@@ -165,7 +165,7 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
-        choices=[step.name for step in workflow.STEPS])))
+        choices=[step.name for step in workflow.CHOSEN_STEPS])))
     def get_steps(self, report):
         request = self.context.get("request")
         roles = roles_of(request.user) if request is not None else None
@@ -174,7 +174,7 @@ class ReportSerializer(serializers.ModelSerializer):
         # Of the two ways to hand a report in, only the one its plan's review mode uses.
         submit = workflow.submit_step(report, two_step=report.action_point.focus_area.plan.is_two_step)
         other = {workflow.SUBMIT, workflow.SUBMIT_TO_COORDINATOR} - {submit}
-        return [step.name for step in workflow.STEPS
+        return [step.name for step in workflow.CHOSEN_STEPS
                 if step not in other and workflow.may_take(step, roles, report)]
 
 

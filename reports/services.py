@@ -274,13 +274,32 @@ def report_return_to_partner(*, report: ProgressReport, coordinator, comment: st
     return _review(workflow.COORDINATOR_RETURN, report, coordinator, comment, "report_returned")
 
 
+def _consolidated_is_approved(report_id: int) -> bool:
+    """Whether the point's consolidated report for the report's period is approved, its row locked for
+    share: locked after the plan and before the partner's report, the order the approval locks them in,
+    so an acceptance and that approval at once wait for each other instead of missing each other."""
+    point_id, period_id, plan_id, coordinator_id = ProgressReport.objects.values_list(
+        "action_point_id", "period_id", "period__plan_id", "action_point__coordinating_city_id").get(pk=report_id)
+    _plan_is_two_step(plan_id)
+    consolidated_id = (ProgressReport.objects.filter(action_point_id=point_id, period_id=period_id,
+                                                     city_id=coordinator_id)
+                       .exclude(pk=report_id).values_list("pk", flat=True).first())
+    return consolidated_id is not None and (
+        lock_for_share(ProgressReport, consolidated_id).get("state") == WorkflowState.APPROVED)
+
+
 @transaction.atomic
 def _review(step, report, reviewer, comment, template):
+    late = step == workflow.ACCEPT and _consolidated_is_approved(report.pk)
+    if late:
+        step = workflow.ACCEPT_AFTER_CONSOLIDATED
     locked = _locked(report.pk)
     _check(step, locked, reviewer)
     now = timezone.now()
     _apply(step, locked, reviewer, {"reviewed_by": reviewer, "reviewed_at": now, "review_comment": comment})
     _review_email(locked, reviewer, template)
+    if late:
+        _submitted_email(locked, reviewer, resubmission=False, step=workflow.SUBMIT)
     if step == workflow.APPROVE and locked.city_id == locked.action_point.coordinating_city_id:
         _approve_consolidated_partners(locked, reviewer, now)
     return _show_on(report, locked)

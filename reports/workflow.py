@@ -11,13 +11,14 @@ Two-step review (a plan's setting, ActionPlan.review_mode). A *partner* city's r
 point's coordinating city first:
 
     draft ──submit──▶ with the coordinator ──accept──▶ accepted ──(consolidated report approved)──▶ approved
-      ▲                 │
+      ▲                 │            └─(its consolidated report already approved)──▶ submitted
       └── returned ◀────┘ return (the coordinator, with a comment)
 
 and the coordinating city's own report on the point for the period is the point's *consolidated
 report*: it follows the one-step path to the Secretariat, once no partner report waits for the
 coordinator. When the Secretariat approves it, the partner reports it consolidates (accepted ones)
-are approved with it, each with its own history row. A point without a coordinating city has nobody
+are approved with it, each with its own history row. A partner report the coordinator accepts after
+that approval (it came late) goes on to the Secretariat as submitted, to be reviewed on its own. A point without a coordinating city has nobody
 to take the first step: its reports go to the Secretariat as in one step.
 
 Switching a plan's mode (reports.services.plan_review_mode_set) while reports are in flight:
@@ -80,6 +81,11 @@ SUBMIT = Step("submit", EDITABLE, State.SUBMITTED, CITY_DELEGATE, "Submitted for
 SUBMIT_TO_COORDINATOR = Step("submit to the coordinator", EDITABLE, State.WITH_COORDINATOR, CITY_DELEGATE,
                              "Submitted to the coordinating city")
 ACCEPT = Step("accept", AWAITING_COORDINATOR, State.ACCEPTED, COORDINATOR, "Accepted by the coordinating city")
+# Accepting a partner report once the point's consolidated report for the period is approved: nothing
+# would carry it to approval any more, so it goes to the Secretariat.
+ACCEPT_AFTER_CONSOLIDATED = Step("accept after the consolidated report", AWAITING_COORDINATOR, State.SUBMITTED,
+                                 COORDINATOR, "Accepted by the coordinating city after its consolidated report "
+                                 "was approved: to the Secretariat")
 COORDINATOR_RETURN = Step("return to the partner", AWAITING_COORDINATOR, State.RETURNED, COORDINATOR,
                           "Returned by the coordinating city")
 APPROVE = Step("approve", AWAITING_REVIEW, State.APPROVED, SECRETARIAT, "Approved")
@@ -87,7 +93,10 @@ RETURN = Step("return", AWAITING_REVIEW, State.RETURNED, SECRETARIAT, "Returned 
 # Not taken on its own: the Secretariat's approval of a consolidated report takes it on the partner reports.
 APPROVE_WITH_CONSOLIDATED = Step("approve with the consolidated report", CONSOLIDATED, State.APPROVED, SECRETARIAT,
                                  "Approved with the coordinating city's consolidated report")
-STEPS = (SAVE, SUBMIT, SUBMIT_TO_COORDINATOR, ACCEPT, COORDINATOR_RETURN, APPROVE, RETURN, APPROVE_WITH_CONSOLIDATED)
+STEPS = (SAVE, SUBMIT, SUBMIT_TO_COORDINATOR, ACCEPT, ACCEPT_AFTER_CONSOLIDATED, COORDINATOR_RETURN, APPROVE, RETURN,
+         APPROVE_WITH_CONSOLIDATED)
+# The steps a person chooses; the other two are taken by one of these (accept, approve) when they apply.
+CHOSEN_STEPS = tuple(step for step in STEPS if step not in (ACCEPT_AFTER_CONSOLIDATED, APPROVE_WITH_CONSOLIDATED))
 
 
 def goes_to_coordinator(report, *, two_step: bool) -> bool:

@@ -135,3 +135,33 @@ def test_approving_a_consolidated_report_while_returning_it_approves_the_partner
         else:
             assert partner.state == WorkflowState.ACCEPTED and _rows(partner) == partner_rows, round_
         assert _rows(consolidated) == 2, f"round {round_}: both reviews were applied"
+
+
+def test_accepting_a_partner_report_while_its_consolidated_report_is_approved_never_leaves_it_behind(
+    postgres, slot, alice, secretariat,
+):
+    """Whichever comes first, the partner report ends approved with the consolidated report, or with the
+    Secretariat as submitted: never accepted with nothing left to approve it."""
+    outcomes = set()
+    for round_ in range(ROUNDS):
+        partner = slot(WorkflowState.WITH_COORDINATOR)
+        consolidated = ProgressReport.objects.create(
+            action_point=partner.action_point, city=alice.memberships.get().city, period=partner.period,
+            summary="Consolidated.", state=WorkflowState.SUBMITTED, submitted_at="2030-07-02T10:00Z",
+        )
+        rows = _rows(partner)
+
+        accepting, approving = race(
+            post(logged_in(alice), reverse("reports:accept", args=[partner.pk]), {"comment": ""}),
+            post(logged_in(secretariat), reverse("dashboard:approve", args=[consolidated.pk]), {"comment": ""}),
+        )
+
+        assert accepting.status_code == approving.status_code == 302, round_
+        consolidated.refresh_from_db()
+        partner.refresh_from_db()
+        assert consolidated.state == WorkflowState.APPROVED, round_
+        assert partner.state in (WorkflowState.APPROVED, WorkflowState.SUBMITTED), f"round {round_}: {partner.state}"
+        # Accepted then approved with it (two rows), or accepted late and sent on (one row).
+        assert _rows(partner) == rows + (2 if partner.state == WorkflowState.APPROVED else 1), round_
+        outcomes.add(partner.state)
+    print("outcomes:", outcomes)

@@ -218,3 +218,28 @@ def test_the_morning_reminder_tells_the_coordinator_of_partner_reports_waiting(t
     # Not twice at the same stage.
     assert not any(m.to == alice.email and "Partner reports waiting" in m.body_text
                    for m in reminders_fan_out(today=period.due_date, queue=False))
+
+
+def test_a_partner_report_accepted_after_the_consolidated_approval_goes_to_the_secretariat(
+        two_step, assigned, period, cities, tallinn_on_13, alice, bob, secretariat, client_for):
+    riga, sara = client_for(alice), client_for(secretariat)
+    consolidated = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=period,
+                                                 summary="Riga: 55 start-ups.")
+    _submit(riga, consolidated)
+    sara.post(reverse("dashboard:approve", args=[consolidated.pk]), {"comment": ""})
+    consolidated.refresh_from_db()
+    assert consolidated.state == WorkflowState.APPROVED
+
+    # Tallinn hands its report in late; the coordinator accepts it: nothing would approve it any more,
+    # so it goes on to the Secretariat, which is told and reviews it on its own.
+    _submit(client_for(bob), tallinn_on_13)
+    riga.post(reverse("reports:accept", args=[tallinn_on_13.pk]), {"comment": "Late, but good."})
+    tallinn_on_13.refresh_from_db()
+    assert tallinn_on_13.state == WorkflowState.SUBMITTED
+    assert tallinn_on_13.history.latest("history_id").history_change_reason == (
+        "Accepted by the coordinating city after its consolidated report was approved: to the Secretariat")
+    assert _mails("report_accepted", bob) == 1 and _mails("report_submitted", secretariat) == 2
+    assert reverse("dashboard:review", args=[tallinn_on_13.pk]) in sara.get(reverse("dashboard:queue")).content.decode()
+    sara.post(reverse("dashboard:approve", args=[tallinn_on_13.pk]), {"comment": ""})
+    tallinn_on_13.refresh_from_db()
+    assert tallinn_on_13.state == WorkflowState.APPROVED
