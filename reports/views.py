@@ -127,8 +127,15 @@ def report_open(request, point_id, period_id):
         else:
             _saved_message(request, submitting, report)
             return redirect("reports:report", report_id=report.pk)
+    # Where the report will go, said before it is written (reports/workflow.py).
+    unsaved = ProgressReport(action_point=point, city=city, period=period)
+    two_step = point.focus_area.plan.is_two_step
+    consolidated = workflow.is_consolidated(unsaved, two_step=two_step)
     return render(request, "reports/report_form.html", {
         "point": point, "period": period, "city": city, "form": form, "report": None,
+        "two_step": two_step, "consolidated": consolidated,
+        "goes_to_coordinator": workflow.goes_to_coordinator(unsaved, two_step=two_step),
+        "partner_slots": selectors.partner_reports_in_period(unsaved, roles) if consolidated else None,
     })
 
 
@@ -308,7 +315,11 @@ def _coordinator_step(request, report_id, *, accepting):
     except services.ReportStateError as error:
         messages.error(request, str(error))
         return redirect("reports:report", report_id=report.pk)
-    if accepting:
+    if accepting and report.state in workflow.AWAITING_REVIEW:
+        messages.success(request, _("%(city)s's report is accepted. Your consolidated report for the period was "
+                                    "already approved, so it went on to the Secretariat; the city has been told.")
+                         % {"city": report.city})
+    elif accepting:
         messages.success(request, _("%(city)s's report is accepted into your consolidated report; the city has been "
                                     "told.") % {"city": report.city})
     else:

@@ -233,7 +233,9 @@ def test_a_partner_report_accepted_after_the_consolidated_approval_goes_to_the_s
     # Tallinn hands its report in late; the coordinator accepts it: nothing would approve it any more,
     # so it goes on to the Secretariat, which is told and reviews it on its own.
     _submit(client_for(bob), tallinn_on_13)
-    riga.post(reverse("reports:accept", args=[tallinn_on_13.pk]), {"comment": "Late, but good."})
+    accepted = riga.post(reverse("reports:accept", args=[tallinn_on_13.pk]), {"comment": "Late, but good."},
+                         follow=True)
+    assert "already approved, so it went on to the Secretariat" in accepted.content.decode()
     tallinn_on_13.refresh_from_db()
     assert tallinn_on_13.state == WorkflowState.SUBMITTED
     assert tallinn_on_13.history.latest("history_id").history_change_reason == (
