@@ -90,9 +90,10 @@ class ActionPointConflict(Exception):
 
 
 @transaction.atomic
-def action_point_update(*, point: ActionPoint, version: int, status: str, coordinator_summary: str, user) -> ActionPoint:
-    """The coordinator's update of the overall status and summary; refused if someone saved in between.
-    The row lock makes the version check and the write one step: of two at once, one wins."""
+def action_point_update(*, point: ActionPoint, version: int, coordinator_summary: str, user) -> ActionPoint:
+    """The coordinator's summary; refused if someone saved in between. The row lock makes the version check
+    and the write one step: of two at once, one wins. (The status is confirmed period by period:
+    reports.services.confirm_point_status.)"""
     from cities.roles import roles_of
     from reports.permissions import can_update_action_point
 
@@ -101,11 +102,11 @@ def action_point_update(*, point: ActionPoint, version: int, status: str, coordi
         raise PermissionDenied(_("Only the coordinating city's delegate and the Secretariat update an action point."))
     if locked.version != version:
         raise ActionPointConflict(locked)
-    locked.status, locked.coordinator_summary = status, coordinator_summary
+    locked.coordinator_summary = coordinator_summary
     locked.version += 1
     locked._history_user = user
     locked._change_reason = "Coordinator's update"
-    locked.save(update_fields=["status", "coordinator_summary", "version"])
+    locked.save(update_fields=["coordinator_summary", "version"])
     point.status, point.coordinator_summary, point.version = locked.status, locked.coordinator_summary, locked.version
     return point
 

@@ -76,7 +76,7 @@ def action_point_update(request, point_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.action_point_update(
-                point=point, version=form.cleaned_data["version"], status=form.cleaned_data["status"],
+                point=point, version=form.cleaned_data["version"],
                 coordinator_summary=form.cleaned_data["coordinator_summary"], user=request.user,
             )
         except services.ActionPointConflict as error:
@@ -86,7 +86,7 @@ def action_point_update(request, point_id):
             form = CoordinatorUpdateForm(data, instance=copy.copy(conflict))
             form.is_valid()
         else:
-            messages.success(request, _("The action point's status and summary were updated."))
+            messages.success(request, _("The coordinator's summary was updated."))
             return redirect(point)
     return render(request, "actions/action_point_update.html", {"point": point, "form": form, "conflict": conflict})
 

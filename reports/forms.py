@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from actions.models import DeliveryStatus
 from baltmet.widgets import FastSelect
 
 from .evidence_files import EvidenceFileError, check_evidence_file
@@ -92,3 +93,27 @@ class CoordinatorReturnForm(CoordinatorReviewForm):
         if not comment:
             raise forms.ValidationError(_("Say what needs to change: a comment is required to return a report."))
         return comment
+
+
+class PointStatusForm(forms.Form):
+    """The coordinator confirms the point's status for a period, or overrides the suggested one with a reason."""
+
+    status = forms.ChoiceField(label=_("Status for this period"), choices=DeliveryStatus.choices, widget=FastSelect)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the status differs from the one the approved reports suggest. Kept in the "
+                    "history."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, suggested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested = suggested
+
+    def clean(self):
+        data = super().clean()
+        status, reason = data.get("status"), (data.get("reason") or "").strip()
+        data["reason"] = reason
+        if status and status != self.suggested and not reason:
+            self.add_error("reason", _("Say why the status differs from the one the approved reports suggest."))
+        return data

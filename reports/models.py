@@ -206,3 +206,41 @@ class Evidence(models.Model):
     @property
     def filename(self):
         return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+
+class PointPeriodStatus(models.Model):
+    """An action point's status for one reporting period, as its coordinating city's delegate (or the
+    Secretariat) confirmed it on the point's roll-up; the reason says why when it differs from the one
+    the approved reports suggest (reports/rollup.py). Changed only by services.confirm_point_status."""
+
+    action_point = models.ForeignKey(
+        ActionPoint, on_delete=models.CASCADE, related_name="period_statuses", verbose_name=_("action point"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="point_statuses", verbose_name=_("reporting period"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=DeliveryStatus.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    # Bumped on every confirmation; the form carries the version it was opened at (0: none yet).
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("confirmed status of an action point")
+        verbose_name_plural = _("confirmed statuses of action points")
+        ordering = ["period__start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action_point", "period"], name="point_status_one_per_period",
+                violation_error_message=_("This action point already has a confirmed status for this period."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action_point_id} – {self.period} – {self.status}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from actions.models import ActionPlan, ActionPoint
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from baltmet.db import lock_for_share
 from cities.access import require_secretariat
 from cities.models import City, Role
@@ -29,7 +29,7 @@ from notifications.services import email_queue
 
 from . import permissions, workflow
 from .evidence_files import evidence_title
-from .models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
+from .models import Evidence, PointPeriodStatus, ProgressReport, ReportingPeriod, WorkflowState
 
 CONTENT_FIELDS = ("delivery_status", "summary", "next_steps")
 
@@ -460,3 +460,66 @@ def period_publish(*, period: ReportingPeriod, user, published: bool = True) -> 
         report.save(update_fields=["published_at", "published_by"])
         changed += 1
     return changed
+
+
+# An action point's status per period (the coordinator, on the point's roll-up) ---------------------------
+
+
+class PointStatusConflict(Exception):
+    """The point's status for the period was confirmed since the form was opened; `current` is that one."""
+
+    def __init__(self, current: PointPeriodStatus | None):
+        self.current = current
+        super().__init__("The action point's status changed since it was opened.")
+
+
+@transaction.atomic
+def confirm_point_status(*, point: ActionPoint, period: ReportingPeriod, status: str, reason: str = "", by,
+                         expected_version: int) -> PointPeriodStatus:
+    """The coordinating city's delegate (or the Secretariat) confirms the point's status for the period,
+    or overrides the suggested one with a reason. `expected_version` is the confirmation's version the
+    form was opened at (0: none yet); anything else is a conflict and nothing is written.
+
+    The point's row is locked first (so two confirmations of one point, of any period, take turns, and
+    the first of a period cannot be created twice), then the period's confirmation. Writes one history
+    row; the point's overall status follows its latest confirmed period (reports/status.py)."""
+    from .rollup import suggested_status
+
+    locked_point = (ActionPoint.objects.select_for_update(of=("self",)).select_related("focus_area")
+                    .get(pk=point.pk))
+    if not permissions.can_update_action_point(roles_of(by), locked_point):
+        raise PermissionDenied(_("Only the coordinating city's delegate and the Secretariat confirm an action "
+                                 "point's status."))
+    if period.plan_id != locked_point.focus_area.plan_id:
+        raise ReportStateError(_("This reporting period is not in the action point's plan."))
+    if status not in DeliveryStatus.values:
+        raise ReportStateError(_("Choose a status."))
+    row = PointPeriodStatus.objects.select_for_update().filter(action_point_id=point.pk, period_id=period.pk).first()
+    if (row.version if row else 0) != expected_version:
+        raise PointStatusConflict(row)
+    reason = (reason or "").strip()
+    suggested = suggested_status(point.pk, period.pk)
+    if status != suggested and not reason:
+        raise ReportStateError(_("Say why the status differs from the one the approved reports suggest."))
+    if row is None:
+        row = PointPeriodStatus(action_point_id=point.pk, period=period, version=0)
+    row.status, row.reason, row.confirmed_by, row.confirmed_at = status, reason, by, timezone.now()
+    row.version += 1
+    row._history_user = by
+    row._change_reason = "Status confirmed" if status == suggested else "Suggested status overridden"
+    row.save()
+    _point_follows_latest_confirmation(locked_point, by)
+    return row
+
+
+def _point_follows_latest_confirmation(point: ActionPoint, user) -> None:
+    """ActionPoint.status is the status of the point's latest confirmed period — kept here, on the locked
+    point, by the only service that confirms one."""
+    latest = (PointPeriodStatus.objects.filter(action_point_id=point.pk).order_by("-period__start")
+              .values_list("status", flat=True).first())
+    if latest != point.status:
+        point.status = latest
+        point.version += 1
+        point._history_user = user
+        point._change_reason = "Status confirmed on the roll-up"
+        point.save(update_fields=["status", "version"])

@@ -1,7 +1,10 @@
 """An action point's overall status — one rule for its page, the plan, the digest, the progress report,
 the public pages and the API.
 
-The coordinating city's delegate sets the point's overall status. Until it has, the status is derived
+The coordinating city's delegate confirms the point's status period by period on the point's roll-up
+(reports/rollup.py, services.confirm_point_status); the point's overall status is the one confirmed for
+its latest confirmed period (kept in ActionPoint.status by that service and by nothing else). Until a
+status is confirmed, the status is derived
 from the taking-part cities' latest *approved* reports, and says so: the worst of them (delayed, then
 at risk, then on track), "completed" only when every city's latest report says so. With no approved
 report either, the point has no status yet. So a point can never read "Not started" while its
@@ -35,15 +38,22 @@ class OverallStatus:
         return self.status is not None and not self.set_by_coordinator
 
 
+def worst_of(statuses) -> str | None:
+    """The status a set of approved reports adds up to: the worst of them, "completed" only when every
+    one says so, None when there is none. The overall status and the roll-up's suggestion both use it."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    if all(status == DeliveryStatus.COMPLETED for status in statuses):
+        return DeliveryStatus.COMPLETED
+    return next(s for s in WORST_FIRST if s in statuses or s == DeliveryStatus.NOT_STARTED)
+
+
 def overall_status(point, latest_approved: list[str]) -> OverallStatus:
     """`latest_approved`: the delivery status of each taking-part city's latest approved report."""
     if point.status:
         return OverallStatus(point.status, True)
-    if not latest_approved:
-        return OverallStatus(None, False)
-    if all(status == DeliveryStatus.COMPLETED for status in latest_approved):
-        return OverallStatus(DeliveryStatus.COMPLETED, False)
-    return OverallStatus(next(s for s in WORST_FIRST if s in latest_approved or s == DeliveryStatus.NOT_STARTED), False)
+    return OverallStatus(worst_of(latest_approved), False)
 
 
 def latest_approved_statuses(point_ids, *, published_only: bool = False) -> dict[int, list[str]]:

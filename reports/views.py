@@ -16,8 +16,8 @@ from cities.models import City
 from cities.roles import roles_of
 from initiatives.selectors import pending_consents_for_city
 
-from . import permissions, selectors, services, workflow
-from .forms import CoordinatorReturnForm, CoordinatorReviewForm, ReportForm
+from . import permissions, rollup, selectors, services, workflow
+from .forms import CoordinatorReturnForm, CoordinatorReviewForm, PointStatusForm, ReportForm
 from .models import Evidence, ProgressReport, ReportingPeriod, current_period_of
 
 
@@ -338,3 +338,61 @@ def report_accept(request, report_id):
 @require_POST
 def report_return_to_partner(request, report_id):
     return _coordinator_step(request, report_id, accepting=False)
+
+
+# An action point's roll-up ------------------------------------------------------------------------------
+
+
+@member_required
+def point_rollup(request, point_id):
+    """Every taking-part city's report and status for a period, the suggested and the confirmed status, the
+    trend; the coordinating city's delegate (and the Secretariat) confirm or override the status here."""
+    from actions.selectors import action_point_detail
+    from indicators.selectors import indicators_for_point
+
+    point = action_point_detail(point_id)
+    roles = roles_of(request.user)
+    plan = point.focus_area.plan
+    periods = selectors.periods_of(plan)
+    period = _chosen_period(request, plan, periods)
+    can_confirm = period is not None and permissions.can_update_action_point(roles, point)
+    if request.method == "POST" and not can_confirm:
+        raise PermissionDenied
+    rolled = rollup.point_rollup(point, period=period, roles=roles)
+    status, conflict = 200, None
+    form = None
+    if can_confirm:
+        confirmed = rolled.confirmed
+        form = PointStatusForm(request.POST or None, suggested=rolled.suggested, initial={
+            "status": confirmed.status if confirmed else rolled.suggested,
+            "reason": confirmed.reason if confirmed else "", "version": confirmed.version if confirmed else 0})
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.confirm_point_status(point=point, period=period, status=data["status"],
+                                                  reason=data["reason"], by=request.user,
+                                                  expected_version=data["version"])
+                except services.PointStatusConflict as error:
+                    conflict = error.current
+                    rolled = rollup.point_rollup(point, period=period, roles=roles)
+                    fresh = request.POST.copy()
+                    fresh["version"] = conflict.version if conflict else 0
+                    form = PointStatusForm(fresh, suggested=rolled.suggested)
+                    form.is_valid()
+                    status = 409
+                except services.ReportStateError as error:
+                    form.add_error("reason", str(error))
+                    status = 400
+                else:
+                    messages.success(request, _("The status of action point %(number)s for %(period)s is confirmed.")
+                                     % {"number": point.number, "period": period.label})
+                    return redirect(f"{request.path}?period={period.pk}")
+            else:
+                status = 400
+    return render(request, "reports/rollup.html", {
+        "point": point, "plan": plan, "periods": periods, "period": period, "rollup": rolled, "form": form,
+        "conflict": conflict, "can_confirm": can_confirm,
+        "confirmations": rollup.confirmation_history(point, period) if period is not None else [],
+        "point_indicators": indicators_for_point(point=point),
+    }, status=status)

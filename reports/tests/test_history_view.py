@@ -20,15 +20,19 @@ def test_the_report_history_lists_who_changed_what_and_when(riga_report, alice, 
     assert page.index("Second draft.") < page.index("created")  # newest first
 
 
-def test_the_action_point_history_lists_status_and_partner_changes(assigned, alice, client_for, cities):
+def test_the_action_point_history_lists_status_and_partner_changes(assigned, periods, alice, client_for, cities):
     point = assigned["1.3"]
+    client_for(alice).post(reverse("reports:rollup", args=[point.pk]) + f"?period={periods['2011 H1'].pk}",
+                           {"status": "delayed", "reason": "Data is late.", "version": 0})
+    point.refresh_from_db()
     client_for(alice).post(reverse("actions:action_point_update", args=[point.pk]),
-                           {"status": "delayed", "coordinator_summary": "Late data.", "version": point.version})
+                           {"coordinator_summary": "Late data.", "version": point.version})
     point.partner_cities.add(cities["vilnius"])
 
     page = client_for(alice).get(reverse("actions:action_point_history", args=[point.pk])).content.decode()
 
     assert "Delayed" in page and "Late data." in page and "Coordinator&#x27;s update" in page
+    assert "Status confirmed on the roll-up" in page
     assert "Tallinn, Vilnius" in page
 
 

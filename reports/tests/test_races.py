@@ -137,7 +137,7 @@ def test_the_coordinator_saving_twice_at_once_one_wins(postgres, assigned, alice
         rows_before = point.history.count()
 
         one, two = race(*[
-            post(logged_in(alice), url, {"status": status, "coordinator_summary": f"{status} {round_}",
+            post(logged_in(alice), url, {"coordinator_summary": f"{status} {round_}",
                                          "version": point.version})
             for status in ("on_track", "delayed")
         ])

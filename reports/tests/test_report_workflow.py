@@ -140,19 +140,20 @@ def test_a_closed_period_locks_its_reports(riga_report, period, alice, client_fo
                                data={"delivery_status": "on_track", "summary": "x", "next_steps": ""})
 
 
-def test_only_the_coordinating_citys_delegate_updates_the_points_status(assigned, alice, bob, client_for):
+def test_only_the_coordinating_citys_delegate_updates_the_points_summary(assigned, alice, bob, client_for):
     point = assigned["1.3"]  # Riga coordinates, Tallinn partners
     url = reverse("actions:action_point_update", args=[point.pk])
 
     assert client_for(bob).get(url).status_code == 403
-    assert client_for(bob).post(url, {"status": "delayed", "coordinator_summary": "x", "version": 1}).status_code == 403
+    assert client_for(bob).post(url, {"coordinator_summary": "x", "version": 1}).status_code == 403
+    # The status is no longer set here (it is confirmed per period on the roll-up): a posted one is ignored.
     response = client_for(alice).post(url, {"status": "at_risk", "coordinator_summary": "Data is late.", "version": 1})
     assert response.status_code == 302
     point.refresh_from_db()
-    assert (point.status, point.coordinator_summary) == ("at_risk", "Data is late.")
+    assert (point.status, point.coordinator_summary) == (None, "Data is late.")
     assert point.history.first().history_user == alice
-    assert "Update status and summary" not in client_for(bob).get(point.get_absolute_url()).content.decode()
-    assert "Update status and summary" in client_for(alice).get(point.get_absolute_url()).content.decode()
+    assert "Update the coordinator's summary" not in client_for(bob).get(point.get_absolute_url()).content.decode()
+    assert "Update the coordinator's summary" in client_for(alice).get(point.get_absolute_url()).content.decode()
 
 
 def test_the_action_point_page_shows_approved_reports_as_a_timeline(assigned, periods, cities, alice, bob, client_for):
