@@ -16,7 +16,7 @@ from cities.models import City, Membership, Role
 from cities.selectors import reachable_city_ids
 from reports import workflow
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState
-from reports.status import overall_statuses
+from reports.rollup import rollups
 
 COUNTED_STATUSES = (DeliveryStatus.ON_TRACK, DeliveryStatus.AT_RISK, DeliveryStatus.DELAYED, DeliveryStatus.COMPLETED)
 STALE_AFTER_PERIODS = 2
@@ -351,7 +351,8 @@ def report_for_review(report_id: int) -> ProgressReport:
 
 
 def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict:
-    """Each action point with its cities, statuses and the period's approved summaries."""
+    """Each action point with its cities, statuses, its roll-up (reports.rollup) and the period's approved
+    summaries."""
     points = plan_points(plan)
     reports = defaultdict(list)
     if period is not None:
@@ -360,14 +361,14 @@ def progress_report(*, plan: ActionPlan, period: ReportingPeriod | None) -> dict
             .select_related("city").order_by("city__name")
         ):
             reports[report.action_point_id].append(report)
-    overall = overall_statuses(points)
+    rolled = rollups(points, periods=list(ReportingPeriod.objects.filter(plan=plan).order_by("start")), period=period)
     areas = []
     for point in points:
         if not areas or areas[-1]["area"].pk != point.focus_area_id:
             areas.append({"area": point.focus_area, "points": []})
         point_reports = reports.get(point.pk, [])
         areas[-1]["points"].append({
-            "point": point, "overall": overall[point.pk],
+            "point": point, "overall": rolled[point.pk].overall, "rollup": rolled[point.pk],
             "reports": point_reports,
             "approved": [r for r in point_reports if r.state == WorkflowState.APPROVED and r.summary.strip()],
         })

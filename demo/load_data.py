@@ -34,10 +34,11 @@ from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
 from cities.models import ChairTerm, Membership, Role
 from cities.services import member_cities_ensure
 from initiatives.models import Initiative, InitiativeState
-from reports.models import Evidence, ProgressReport, ReportingPeriod, WorkflowState
+from reports.models import Evidence, PointPeriodStatus, ProgressReport, ReportingPeriod, WorkflowState
 
 BATCH = 2000
 REASON = "Load data"
+DEMO_CONFIRMATION_REASON = "As the coordinating city's report for the period says."
 
 BASE_PLANS = 3
 AREAS_PER_PLAN = 4
@@ -461,12 +462,20 @@ class _Generator:
         history_model = ActionPoint.history.model
         m2m_model = history_model.partner_cities.model
         self.rng = random.Random(f"{self.seed}:point-history")
-        rows, changed = [], []
+        rows, changed, confirmations = [], [], []
         for point in self.points:
             first = _history_row(point, when=point._load_when)
             rows.append(first)
             summary = ""
             for report in sorted(by_point.get(point.pk, []), key=lambda r: r.period.start):
+                # The coordinator confirmed the point's status for the period on its roll-up (so the point's
+                # overall status is its latest confirmed period's, as reports/status.py says).
+                confirmation = PointPeriodStatus(
+                    action_point_id=point.pk, period_id=report.period_id, status=report.delivery_status,
+                    reason=DEMO_CONFIRMATION_REASON, confirmed_by_id=report.submitted_by_id,
+                    confirmed_at=report.submitted_at, version=1)
+                confirmation._load_when = report.submitted_at
+                confirmations.append(confirmation)
                 if report.delivery_status == point.status:
                     continue
                 point.status = report.delivery_status
@@ -479,6 +488,11 @@ class _Generator:
                 changed.append(point)
         ActionPoint.objects.bulk_update(changed, ["status", "coordinator_summary", "version"], batch_size=BATCH)
         history_model.objects.bulk_create(rows, batch_size=BATCH)
+        PointPeriodStatus.objects.bulk_create(confirmations, batch_size=BATCH)
+        PointPeriodStatus.history.model.objects.bulk_create(
+            [_history_row(c, when=c._load_when, user_id=c.confirmed_by_id, reason="Status confirmed")
+             for c in confirmations], batch_size=BATCH)
+        self.counts["point_period_statuses"] = len(confirmations)
         # Partners never change here, so every history row lists the same through rows.
         m2m_model.objects.bulk_create(
             [m2m_model(history=row, id=link.pk, actionpoint_id=row.id, city_id=link.city_id)

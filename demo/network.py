@@ -170,9 +170,33 @@ def demo_load(*, password: str) -> dict:
             report.review_comment = "Please say when the postponed stand is now planned."
         report._change_reason = DEMO_REASON
         report.save()
+    _confirmations(plan, points=points, periods=periods, users=users)
     initiatives_demo_load(plan=plan, users=users)
     current = _current_plan(plan, cities=cities, users=users)
     return {"plan": current, "users": [username for username, *_ in PEOPLE]}
+
+
+# The coordinators' confirmations on the points' roll-ups: point, period, status, reason (one overrides the
+# suggestion of the approved reports, so the roll-up shows a reason and a trend).
+CONFIRMATIONS = [
+    ("1.1", "2011 H1", DeliveryStatus.ON_TRACK, ""),
+    ("1.3", "2011 H1", DeliveryStatus.AT_RISK, ""),
+    ("4.1", "2011 H1", DeliveryStatus.ON_TRACK,
+     "Helsinki's part is completed, but the partners' signatures are still to come."),
+]
+
+
+def _confirmations(plan, *, points, periods, users):
+    from reports.models import PointPeriodStatus
+    from reports.services import confirm_point_status
+
+    for number, label, status, reason in CONFIRMATIONS:
+        point, period = points[number], periods[label]
+        if PointPeriodStatus.objects.filter(action_point=point, period=period).exists():
+            continue
+        coordinator = users.get(f"{ASSIGNMENTS[number][0]}.delegate", users["secretariat"])
+        confirm_point_status(point=point, period=period, status=status, reason=reason, by=coordinator,
+                             expected_version=0)
 
 
 # The network in the middle of its work, whatever today is: a current plan continuing the 2011–2012

@@ -22,6 +22,7 @@ from notifications.models import OutboxMessage
 from reports import workflow
 from baltmet.links import link
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState, current_period_of
+from reports.rollup import rollups, worst_points
 from reports.status import overall_status
 
 from .models import DigestSubscription, Frequency
@@ -77,6 +78,7 @@ class Standing:
     missing: int = 0
     overdue: bool = False
     url: str = ""
+    watch: list = field(default_factory=list)  # the few worst of its points' roll-ups (reports.rollup)
 
 
 @dataclass
@@ -220,6 +222,7 @@ class Network:
     now_period: object = None
     relevant: set = field(default_factory=set)
     states: dict = field(default_factory=dict)
+    rolled: dict = field(default_factory=dict)
 
 
 def network_at(*, since: datetime, until: datetime) -> Network:
@@ -261,6 +264,7 @@ def network_at(*, since: datetime, until: datetime) -> Network:
     network.points, network.by_id, network.taking_part, network.status_at = points, by_id, taking_part, status_at
     network.overall, network.periods, network.today, network.due = overall, periods, today, due
     network.now_period, network.relevant, network.states = now_period, relevant, states
+    network.rolled = rollups(points, periods=periods, period=now_period, overall=overall, until=until)
     return network
 
 
@@ -369,6 +373,7 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None, n
         for pid in own:
             counts[overall[pid].status or ""] += 1
         standing = Standing(city=city, points=len(own), url=workspace_url(city),
+                            watch=worst_points([by_id[pid] for pid in own], network.rolled),
                             coordinates=sum(1 for pid in own if by_id[pid].coordinating_city_id == city.pk),
                             statuses=[(value, label, counts[value]) for value, label in
                                       [*DeliveryStatus.choices, ("", _("No status yet"))] if counts[value]])

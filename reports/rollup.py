@@ -129,26 +129,30 @@ def suggested_status(point_id: int, period_id: int) -> str | None:
 
 
 def rollups(points, *, periods: list[ReportingPeriod], period: ReportingPeriod | None, roles=None,
-            with_rows: bool = False) -> dict[int, PointRollup]:
+            with_rows: bool = False, overall: dict | None = None, until=None) -> dict[int, PointRollup]:
     """{point id: its roll-up for `period`} for points of one plan whose `periods` (in order) are given.
 
     `with_rows`: each taking-part city's row too, with links to the reports `roles` may see (the
-    points' partner cities prefetched). A fixed number of queries whatever the number of points."""
+    points' partner cities prefetched). `overall`: the points' overall statuses when the caller has
+    them already (the digest's, as at its window's end); `until`: only what was approved and confirmed
+    by then. A fixed number of queries whatever the number of points."""
     points = list(points)
     point_ids = [point.pk for point in points]
     upto = [p for p in periods if period is None or p.start <= period.start]
     period_ids = [p.pk for p in upto]
+    reports = ProgressReport.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids,
+                                            state__in=workflow.PUBLIC_IN_NETWORK)
+    confirmations = PointPeriodStatus.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids)
+    if until is not None:
+        reports, confirmations = reports.filter(reviewed_at__lte=until), confirmations.filter(confirmed_at__lte=until)
     approved = defaultdict(list)
     for point_id, period_id, status in (
-        ProgressReport.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids,
-                                      state__in=workflow.PUBLIC_IN_NETWORK).order_by()
-        .values_list("action_point_id", "period_id", "delivery_status")
+        reports.order_by().values_list("action_point_id", "period_id", "delivery_status")
     ):
         approved[(point_id, period_id)].append(status)
-    confirmed = {(row.action_point_id, row.period_id): row for row in
-                 PointPeriodStatus.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids)
-                 .select_related("confirmed_by")}
-    overall = overall_statuses(points)
+    confirmed = {(row.action_point_id, row.period_id): row for row in confirmations.select_related("confirmed_by")}
+    if overall is None:
+        overall = overall_statuses(points)
     result = {}
     for point in points:
         result[point.pk] = PointRollup(
@@ -179,6 +183,16 @@ def _add_rows(points, result, period, roles):
                 city=city, is_coordinator=city.pk == point.coordinating_city_id, report=report, visible=shown,
                 url=link("reports:report", report.pk) if shown else "",
             ))
+
+
+def plan_rollups(*, plan, period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None
+                 ) -> list[PointRollup]:
+    """Every point of the plan with its roll-up for the period, in the plan's order (the dashboard's)."""
+    points = list(ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
+                  .order_by("focus_area__number", "sequence"))
+    periods = periods if periods is not None else list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+    rolled = rollups(points, periods=periods, period=period)
+    return [rolled[point.pk] for point in points]
 
 
 def point_rollup(point: ActionPoint, *, period: ReportingPeriod | None, roles) -> PointRollup:

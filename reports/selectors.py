@@ -23,6 +23,7 @@ class WorkspaceRow:
     point_url: str = ""
     report_url: str = ""
     open_url: str = ""
+    rollup_url: str = ""  # the coordinating city's: where it confirms the point's status for the period
 
     @property
     def state(self):
@@ -51,6 +52,8 @@ def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]
             overdue=is_overdue(period, report, today), point_url=link("actions:action_point", point.pk),
             report_url=link("reports:report", report.pk) if report else "",
             open_url=link("reports:open", point.pk, period.pk),
+            rollup_url=(link("reports:rollup", point.pk) + f"?period={period.pk}"
+                        if point.coordinating_city_id == city.pk else ""),
         ))
     return sorted(rows, key=lambda row: not row.overdue)  # stable: keeps the plan's order within each group
 

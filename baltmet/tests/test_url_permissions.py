@@ -177,6 +177,9 @@ EXPECTED = {
     "reports:history": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
     "reports:home": ((LOGIN, 302, 302, 302, 302, 302, 302, 200, 200), None),
     "reports:open": ((LOGIN, 302, 200, 403, 403, 403, 403, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    # An action point's roll-up: anybody with a role reads it; the coordinating city's delegate (own_delegate:
+    # Riga coordinates 1.3) and the Secretariat confirm the status.
+    "reports:rollup": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "reports:return_to_partner": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "reports:report": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "reports:workspace": ((LOGIN, 200, 403, 200, 200, 200, 200, 403, 403), None),
