@@ -205,3 +205,49 @@ def test_the_rollups_of_many_points_take_the_same_queries(assigned, periods, cit
     _report(assigned["2.1"], cities["riga"], period_list[0], D.ON_TRACK)
     many = list(ActionPoint.objects.all().prefetch_related("partner_cities"))
     assert count(few) == count(many) <= 6
+
+
+# The same roll-up on the dashboard, in the progress report and in the digest ------------------------------
+
+
+@pytest.fixture
+def worsening(point, periods, cities, alice):
+    """1.3 confirmed on track in 2011 H1, then delayed (overriding an on-track suggestion) in 2011 H2."""
+    h1, h2 = periods["2011 H1"], periods["2011 H2"]
+    _report(point, cities["riga"], h1, D.ON_TRACK)
+    _report(point, cities["riga"], h2, D.ON_TRACK)
+    services.confirm_point_status(point=point, period=h1, status="on_track", by=alice, expected_version=0)
+    services.confirm_point_status(point=point, period=h2, status="delayed", reason="The partners' data is late.",
+                                  by=alice, expected_version=0)
+    return h2
+
+
+def test_the_dashboard_shows_each_points_rollup_line(plan, point, worsening, secretariat, client_for):
+    page = client_for(secretariat).get(reverse("dashboard:home") + f"?plan={plan.pk}&period={worsening.pk}")
+
+    text = page.content.decode()
+    assert "Action points: status and trend" in text
+    line = text[text.index("Action point 1.3</a>"):][:600]
+    assert "Delayed" in line and "2011 H2 confirmed Delayed" in line and "worsening" in line
+    assert f'{_url(point, worsening)}"' in text
+
+
+def test_the_progress_report_shows_the_same_rollup_line(plan, point, worsening, secretariat, client_for):
+    query = f"?plan={plan.pk}&period={worsening.pk}"
+    text = client_for(secretariat).get(reverse("dashboard:progress_report") + query).content.decode()
+
+    assert "Action point 1.3: Delayed · 2011 H2 confirmed Delayed · trend: ↘ worsening" in text
+    pdf = client_for(secretariat).get(reverse("dashboard:progress_report_pdf") + query)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_mayors_digest_names_the_cities_worst_points_with_their_rollup(point, worsening, mayor):
+    from digests import services as digest_services
+    from notifications.models import OutboxMessage
+
+    digest_services.digests_fan_out(queue=False)
+
+    mail = OutboxMessage.objects.get(recipient=mayor)
+    assert "Action points to watch" in mail.body_text and "Action points to watch" in mail.body_html
+    assert "Action point 1.3: Delayed · 2011 H2 confirmed Delayed · trend: ↘ worsening" in mail.body_text
+    assert _url(point, worsening) in mail.body_text and _url(point, worsening) in mail.body_html
