@@ -392,7 +392,7 @@ def point_rollup(request, point_id):
                 status = 400
     return render(request, "reports/rollup.html", {
         "point": point, "plan": plan, "periods": periods, "period": period, "rollup": rolled, "form": form,
-        "conflict": conflict, "can_confirm": can_confirm,
+        "conflict": conflict, "conflicted": status == 409, "can_confirm": can_confirm,
         "confirmations": rollup.confirmation_history(point, period) if period is not None else [],
         "point_indicators": indicators_for_point(point=point),
     }, status=status)

@@ -171,6 +171,16 @@ def test_a_stale_form_is_a_conflict_and_nothing_is_written(point, periods, alice
     assert row.history.count() == 1
 
 
+def test_a_version_from_nowhere_is_a_conflict_too(point, periods, alice, client_for):
+    response = client_for(alice).post(_url(point, periods["2011 H1"]), {"status": "on_track", "reason": "x",
+                                                                         "version": 7})
+
+    assert response.status_code == 409
+    assert "Someone confirmed this period's status since you opened the page." in response.content.decode()
+    assert not PointPeriodStatus.objects.exists()
+    assert response.context["form"]["version"].value() == 0  # confirming again from here goes through
+
+
 def test_the_two_step_coordinator_opens_a_partners_report_with_it(plan, point, periods, cities, alice, secretariat,
                                                                   client_for):
     services.plan_review_mode_set(plan=plan, mode=ActionPlan.ReviewMode.TWO_STEP, user=secretariat)
