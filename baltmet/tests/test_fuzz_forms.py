@@ -20,6 +20,7 @@ FORM_PAGES = [
     ("reports:report", "own_delegate"),
     ("reports:open", "other_delegate"),
     ("actions:action_point_update", "own_delegate"),
+    ("reports:rollup", "own_delegate"),
     ("password_change", "own_delegate"),
     ("dashboard:review", "secretariat"),
     ("dashboard:invite", "secretariat"),
@@ -45,7 +46,7 @@ FILTER_PAGES = [
     ("dashboard:home", "secretariat"), ("dashboard:reports", "secretariat"), ("dashboard:queue", "secretariat"),
     ("dashboard:export_csv", "secretariat"), ("dashboard:people", "secretariat"), ("digests:preview", "secretariat"),
     ("digests:deliveries", "secretariat"),
-    ("reports:workspace", "own_delegate"), ("indicators:benchmark", "own_delegate"),
+    ("reports:workspace", "own_delegate"), ("indicators:benchmark", "own_delegate"), ("reports:rollup", "own_delegate"),
 ]
 
 # The classes of input that once broke a page: Unicode digits (str.isdigit() says yes, int() no), NUL and
