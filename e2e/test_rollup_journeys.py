@@ -65,3 +65,18 @@ def test_the_coordinator_overrides_the_suggested_status_with_a_reason(page, mode
     expect(page.locator(".rollup-facts")).to_contain_text("Delayed")
     expect(page.get_by_role("button", name="Confirm the status")).to_have_count(0)
     fits_the_screen(page)
+
+
+def test_the_rollup_page_is_accessible(audit_page, axe_violations, assigned, periods, cities, alice):
+    from .test_accessibility import assert_accessible
+
+    point, period = assigned["1.3"], periods["2011 H2"]
+    _report(point, cities["riga"], period, DeliveryStatus.ON_TRACK, WorkflowState.APPROVED)
+    services.confirm_point_status(point=point, period=period, status="delayed", reason="Data is late.", by=alice,
+                                  expected_version=0)
+    log_in(audit_page, "alice")
+    assert_accessible(audit_page, axe_violations, f"/points/{point.pk}/rollup/?period={period.pk}")
+    audit_page.get_by_label("Reason").fill("")  # an override without its reason: the error beside the field
+    audit_page.get_by_role("button", name="Confirm the status").click()
+    expect(audit_page.get_by_text("Say why the status differs from the one the approved reports suggest.")).to_be_visible()
+    assert axe_violations(audit_page) == []

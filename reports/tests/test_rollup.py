@@ -261,3 +261,25 @@ def test_the_mayors_digest_names_the_cities_worst_points_with_their_rollup(point
     assert "Action points to watch" in mail.body_text and "Action points to watch" in mail.body_html
     assert "Action point 1.3: Delayed · 2011 H2 confirmed Delayed · trend: ↘ worsening" in mail.body_text
     assert _url(point, worsening) in mail.body_text and _url(point, worsening) in mail.body_html
+
+
+def test_the_page_takes_the_same_queries_whatever_the_number_of_cities_and_reports(point, periods, cities, alice,
+                                                                                   client_for):
+    h1 = periods["2011 H1"]
+    client = client_for(alice)
+
+    def count():
+        client.get(_url(point, h1))  # sessions and the like warmed up
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(point, h1)).status_code == 200
+        return len(queries)
+
+    _report(point, cities["riga"], h1, D.ON_TRACK)
+    few = count()
+    for slug in ("vilnius", "warsaw", "helsinki"):
+        point.partner_cities.add(cities[slug])
+        _report(point, cities[slug], h1, D.AT_RISK)
+    services.confirm_point_status(point=point, period=h1, status="at_risk", by=alice, expected_version=0)
+    services.confirm_point_status(point=point, period=h1, status="delayed", reason="Later news.", by=alice,
+                                  expected_version=1)
+    assert count() == few
