@@ -66,3 +66,17 @@ def overdue_milestones_by_city(*, plan, today, city_ids) -> dict[int, list[Miles
             if city_id in by_city:
                 by_city[city_id].append(milestone)
     return by_city
+
+
+MILESTONE_REMINDER_DAYS = (1, 7, 30)  # the days late a report is reminded of, too (digests.selectors.reminder_stage)
+
+
+def milestone_reminder_cities(*, plan, today) -> set[int]:
+    """Cities with a milestone of the plan exactly 1, 7 or 30 days late today (its own, or of a point it
+    coordinates): their delegates get the day's reminder even if no report is due."""
+    from datetime import timedelta
+
+    late = (Milestone.objects.overdue(today).filter(action_point__focus_area__plan=plan)
+            .filter(due_date__in=[today - timedelta(days=days) for days in MILESTONE_REMINDER_DAYS])
+            .order_by().values_list("responsible_city_id", "action_point__coordinating_city_id"))
+    return {city_id for pair in late for city_id in pair if city_id is not None}
