@@ -54,8 +54,11 @@ def overdue_milestones(*, plan, today, city_ids=None) -> list[Milestone]:
     milestones = Milestone.objects.overdue(today).filter(action_point__focus_area__plan=plan)
     if city_ids is not None:
         milestones = milestones.concerning_city(city_ids)
-    return list(milestones.select_related("action_point__focus_area", "action_point__coordinating_city",
+    rows = list(milestones.select_related("action_point__focus_area", "action_point__coordinating_city",
                                           "responsible_city").order_by("due_date", "pk"))
+    for milestone in rows:
+        milestone.days_late = (today - milestone.due_date).days
+    return rows
 
 
 def overdue_milestones_by_city(*, plan, today, city_ids) -> dict[int, list[Milestone]]:
