@@ -325,3 +325,23 @@ def test_the_plan_page_says_x_of_y_milestones_done_in_a_bounded_number_of_querie
     page = browser.get(plan_url).content.decode()
     assert "1 of 2 milestones done" in page and "0 of 1 milestone done" in page
     assert_constant_queries(small, large)
+
+
+# The API ---------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_a_points_milestones_read_only(point, alice, bob, cities):
+    from api.tests.conftest import ApiClient, secret_for
+
+    done = add(point, alice, title="Kick-off", due=TODAY - timedelta(days=5), city=cities["tallinn"])
+    milestones.milestone_mark(milestone=done, version=1, done=True, done_on=TODAY - timedelta(days=4), user=bob)
+    add(point, alice, title="Survey")
+    api = ApiClient(secret_for(bob))
+    url = f"/api/v1/action-points/{point.pk}/"
+
+    body = api.get(url).json()
+
+    assert [(m["title"], m["done"], m["responsible_city"]["slug"]) for m in body["milestones"]] == [
+        ("Kick-off", True, "tallinn"), ("Survey", False, "riga")]
+    assert body["milestones"][0]["done_on"] == (TODAY - timedelta(days=4)).isoformat()
+    assert api.patch(url, {"milestones": []}).status_code == 405
