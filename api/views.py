@@ -6,8 +6,8 @@ workflow (reports/workflow.py) and the person's roles on the row they lock."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _

@@ -125,7 +125,7 @@ def test_a_closed_plans_milestones_stay_as_they_are(point, alice, secretariat, c
     assert client_for(alice).get(add_url(point)).status_code == 403
     assert client_for(secretariat).post(reverse("actions:milestone_mark", args=[milestone.pk]), {
         "done": "yes", "done_on": TODAY.isoformat(), "version": 1}).status_code == 403
-    assert 'href="%s"' % add_url(point) not in client_for(alice).get(point.get_absolute_url()).content.decode()
+    assert f'href="{add_url(point)}"' not in client_for(alice).get(point.get_absolute_url()).content.decode()
 
 
 # Forms ---------------------------------------------------------------------------------------------
