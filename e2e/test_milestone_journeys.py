@@ -50,3 +50,22 @@ def test_a_coordinator_adds_a_milestone_and_marks_it_done_on_a_phone(phone, assi
     milestone = Milestone.objects.get()
     assert milestone.done and milestone.done_on == timezone.localdate() and milestone.responsible_city.slug == "tallinn"
     assert milestone.history.count() == 2
+
+
+def test_the_milestone_pages_pass_the_accessibility_check(audit_page, axe_violations, assigned, cities, alice,
+                                                          secretariat):
+    from actions import milestones
+
+    from .test_accessibility import assert_accessible
+
+    today = timezone.localdate()
+    late = milestones.milestone_add(point=assigned["1.3"], title="Late", due_date=today - timedelta(days=3),
+                                    responsible_city=cities["riga"], user=secretariat)
+    done = milestones.milestone_add(point=assigned["1.3"], title="Done", due_date=today - timedelta(days=9),
+                                    responsible_city=cities["tallinn"], user=secretariat)
+    milestones.milestone_mark(milestone=done, version=1, done=True, done_on=today, user=secretariat)
+    log_in(audit_page, "alice")
+    for path in [assigned["1.3"].get_absolute_url(), reverse("actions:milestone_add", args=[assigned["1.3"].pk]),
+                 reverse("actions:milestone_edit", args=[late.pk]), reverse("actions:milestone_mark", args=[late.pk]),
+                 reverse("actions:milestone_remove", args=[late.pk]), "/cities/riga/"]:
+        assert_accessible(audit_page, axe_violations, path)
