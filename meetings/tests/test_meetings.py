@@ -155,3 +155,16 @@ def test_the_briefing_page_runs_the_same_queries_whatever_the_data(meetings, ass
             point.partner_cities.add(cities[slug])
             _approve(ProgressReport.objects.create(action_point=point, city=cities[slug], period=periods["2011 H2"]))
     assert_constant_queries(small, count_queries(lambda: client.get(url)))
+
+
+def test_a_plan_shows_the_resolutions_behind_it(meetings, plan, secretariat, mayor, client_for):
+    from actions.models import ActionPlan
+
+    other = ActionPlan.objects.create(title="Action plan 2002–2005", first_year=2002, last_year=2005)
+    services.resolution_create(user=secretariat, data={"meeting": meetings["earlier"], "title": "Older resolution",
+                                                       "text": "Another plan."}, plans=[other])
+    page = client_for(mayor).get(plan.get_absolute_url()).content.decode()
+    assert "Resolutions behind this plan" in page
+    assert "Copenhagen Resolution" in page and meetings["resolution"].get_absolute_url() in page
+    assert "Older resolution" not in page  # behind the other plan only
+    assert "Mayors&#x27; Meeting in Copenhagen" in page  # where it was adopted
