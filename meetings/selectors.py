@@ -145,12 +145,15 @@ class IndicatorLine:
     host_value: object
 
 
-def _overall(points) -> dict:
-    """{point id: (status, derived)} by the portal's rule for a point's overall status, where it has one."""
-    try:
-        from reports.status import overall_statuses
-    except ImportError:
-        return {p.pk: (p.status, False) for p in points}
+def briefing_point_statuses(points, *, roles: UserRoles) -> dict[int, tuple[str | None, bool]]:
+    """{point id: (delivery status, derived)}: the roll-up of each point the briefing pack shows.
+
+    The one place the pack asks for it. Today it is the point's overall status (reports/status.py: the
+    coordinator's, else derived from the cities' latest approved reports); the action point roll-up
+    replaces this body, not the pack, when it lands. `roles` is there for that roll-up, which shows each
+    person what they may see."""
+    from reports.status import overall_statuses
+
     return {pk: (o.status, o.derived) for pk, o in overall_statuses(points).items()}
 
 
@@ -186,7 +189,7 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
             .values_list("action_point_id", "city_id", "state", "delivery_status", "period__label"))
     for point_id, city_id, state, status, label in rows:
         latest[(point_id, city_id)] = {"state": state, "delivery_status": status, "period": label}
-    overall = _overall(points)
+    overall = briefing_point_statuses(points, roles=roles)
 
     areas: dict[int, dict] = {}
     for point in points:

@@ -168,3 +168,82 @@ def test_a_plan_shows_the_resolutions_behind_it(meetings, plan, secretariat, may
     assert "Copenhagen Resolution" in page and meetings["resolution"].get_absolute_url() in page
     assert "Older resolution" not in page  # behind the other plan only
     assert "Mayors&#x27; Meeting in Copenhagen" in page  # where it was adopted
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+BALTIC = "Rīga, Vilnius — Šiauliai, Санкт-Петербург"
+
+
+def test_the_briefing_pack_pdf_writes_latvian_lithuanian_and_russian_in_the_shipped_font(meetings, secretariat,
+                                                                                        client_for):
+    meeting = meetings["later"]
+    meeting.title = BALTIC
+    meeting.save()
+
+    response = client_for(secretariat).get(reverse("meetings:briefing_pdf", args=[meeting.pk]))
+
+    text = _pdf_text(response.content)
+    assert "Rīga" in text and "Vilnius — Šiauliai" in text and "Санкт-Петербург" in text
+    # The font embedded is the one in static/fonts, not one the machine happens to have.
+    fonts = {str(font.get_object().get("/BaseFont")) for page in PdfReader(io.BytesIO(response.content)).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in name for name in fonts), fonts
+
+
+def test_without_the_shipped_font_the_letters_would_be_lost(meetings, monkeypatch):
+    # The check above can fail: the PDF's built-in Helvetica has no Cyrillic and no "ī".
+    from cities.roles import UserRoles
+    from meetings import briefing
+    from meetings.selectors import briefing_pack
+
+    meeting = meetings["later"]
+    meeting.title = BALTIC
+    meeting.save()
+    monkeypatch.setattr(briefing, "pdf_fonts", lambda: {})
+    text = _pdf_text(briefing.briefing_pdf(briefing_pack(meeting=meeting, roles=UserRoles(is_secretariat=True))))
+    assert "Санкт-Петербург" not in text and "Rīga" not in text
+
+
+def test_the_briefing_pack_has_each_point_s_status_the_initiatives_decided_since_and_the_indicators(
+        meetings, assigned, cities, plan, secretariat, alice, riga_report, client_for):
+    from datetime import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from indicators.models import Indicator, IndicatorValue
+    from initiatives.models import Initiative, InitiativeState
+
+    point = assigned["1.3"]
+    riga_report.delivery_status = "at_risk"
+    _approve(riga_report)
+
+    def initiative(title, state, when):
+        return Initiative.objects.create(
+            plan=plan, action_point=point, title=title, proposing_city=cities["riga"], state=state,
+            decided_at=timezone.make_aware(datetime(*when, 12)))
+
+    initiative("Start-up map of the Baltic", InitiativeState.APPROVED, (2011, 6, 1))
+    initiative("Decided before the previous meeting", InitiativeState.APPROVED, (2011, 2, 1))
+    initiative("Decided after this meeting", InitiativeState.APPROVED, (2012, 1, 5))
+    Initiative.objects.create(plan=plan, action_point=point, title="Still waiting", proposing_city=cities["riga"])
+    indicator = Indicator.objects.create(name="Start-ups per 1,000 inhabitants", unit="start-ups", first_year=2008,
+                                         last_year=2012)
+    indicator.action_points.add(point)
+    for slug, value in (("riga", "4"), ("tallinn", "6"), ("oslo", "9")):
+        IndicatorValue.objects.create(indicator=indicator, city=cities[slug], year=2010, value=Decimal(value),
+                                      source="Statistics office")
+    IndicatorValue.objects.create(indicator=indicator, city=cities["riga"], year=2013, value=1, source="Later")
+
+    response = client_for(secretariat).get(reverse("meetings:briefing_pdf", args=[meetings["later"].pk]))
+    text = _pdf_text(response.content)
+
+    assert "Action point 1.3" in text and "Overall status: At risk (from the cities' latest approved reports)" in text
+    assert "Start-up map of the Baltic — Approved" in text
+    assert "Decided before the previous meeting" not in text and "Decided after this meeting" not in text
+    assert "Still waiting" not in text
+    # Latest year up to the meeting, the network's median and the host's (Rīga's) value.
+    assert "Start-ups per 1,000 inhabitants (start-ups) 2010 6 3 4" in text
