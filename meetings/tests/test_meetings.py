@@ -247,3 +247,45 @@ def test_the_briefing_pack_has_each_point_s_status_the_initiatives_decided_since
     assert "Still waiting" not in text
     # Latest year up to the meeting, the network's median and the host's (Rīga's) value.
     assert "Start-ups per 1,000 inhabitants (start-ups) 2010 6 3 4" in text
+
+
+def test_a_meeting_s_page_shows_attendance_by_city_agenda_and_minutes(meetings, cities, secretariat, mayor,
+                                                                     client_for):
+    meeting = meetings["later"]
+    services.meeting_update(meeting=meeting, version=meeting.version, user=secretariat, data={}, attendance=[
+        services.Presence(cities["riga"].pk, "present", "Nils Ušakovs"),
+        services.Presence(cities["oslo"].pk, "apologies"),
+        services.Presence(cities["tallinn"].pk, "represented", "By Helsinki")])
+
+    page = client_for(mayor).get(meeting.get_absolute_url()).content.decode()
+
+    rows = page[page.index("Attendance by city"):page.index("</table>")]
+    assert "Nils Ušakovs" in rows and "Sent apologies" in rows and "Represented by another city" in rows
+    assert rows.index("Oslo") < rows.index("Riga") < rows.index("Tallinn")  # by city name
+    assert "Progress of the plan" in page and "Opened by the Mayor of Rīga." in page
+    assert meeting.history.count() == 2 and Attendance.history.filter(city=cities["tallinn"]).count() == 1
+
+
+def test_meeting_documents_follow_the_evidence_upload_rules(meetings, secretariat, client_for, settings, tmp_path,
+                                                           monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports import evidence_files
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(evidence_files, "MAX_EVIDENCE_BYTES", 1000)
+    meeting = meetings["later"]
+    data = {"kind": meeting.kind, "title": meeting.title, "date": meeting.date, "host_city": meeting.host_city_id,
+            "version": meeting.version}
+    url = reverse("meetings:edit", args=[meeting.pk])
+    client = client_for(secretariat)
+    for upload, error in ((SimpleUploadedFile("big.pdf", b"%PDF-1.4 " + b"x" * 1000), "can be up to"),
+                          (SimpleUploadedFile("slides.docx", b"%PDF-1.4 slides"), "rename it"),
+                          (SimpleUploadedFile("empty.pdf", b""), "empty")):
+        response = client.post(url, {**data, "attach_file": upload})
+        assert response.status_code == 200 and error in response.content.decode(), error
+    assert meeting.documents.count() == 0
+    client.post(url, {**data, "attach_file": SimpleUploadedFile("../../Ordre du jour: Rīga.pdf", b"%PDF-1.4 a")})
+    document = meeting.documents.get()
+    assert "/" not in document.filename and document.file.name.startswith(f"meetings/{meeting.pk}/")
+    assert document.content_type == "application/pdf"
