@@ -25,6 +25,10 @@ from .models import ContactRequest, Practice, PracticeAttachment
 FIELDS = ("title", "description", "results", "contact", "languages")
 
 
+class NobodyToAsk(Exception):
+    """Nobody answering for the practice has an email address: a question would reach no one."""
+
+
 class PracticeConflict(Exception):
     def __init__(self, current):
         self.current = current
@@ -116,7 +120,9 @@ def contact_request_send(*, practice: Practice, user, message: str) -> ContactRe
     roles = roles_of(user)
     if not permissions.can_ask(roles, practice):
         raise PermissionDenied(_("You may not ask about this practice."))
-    recipients = [person for person in contact_recipients(practice) if person.pk != user.pk]
+    recipients = [person for person in contact_recipients(practice) if person.pk != user.pk and person.email]
+    if not recipients:
+        raise NobodyToAsk
     city_id = roles.delegate_city_id or next(iter(sorted(roles.city_ids)), None)
     record = ContactRequest(
         practice=practice, asked_by=user, asking_city_id=city_id, message=message,

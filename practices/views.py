@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan
@@ -16,6 +17,7 @@ from .forms import ContactForm, PracticeForm, SearchForm
 from .models import Practice, PracticeAttachment
 
 PAGE_SIZE = 20
+ATTACHMENT_KINDS = {"+": _lazy("added a link or file"), "-": _lazy("removed a link or file")}
 
 
 @member_required
@@ -42,6 +44,7 @@ def practice_detail(request, practice_id):
         "practice": practice, "can_edit": permissions.can_edit(roles, practice),
         "can_moderate": permissions.can_moderate(roles), "can_ask": permissions.can_ask(roles, practice),
         "contact_form": ContactForm() if permissions.can_ask(roles, practice) else None,
+        "questions": selectors.questions_asked(practice, roles=roles, user=request.user),
     })
 
 
@@ -110,7 +113,9 @@ def practice_history(request, practice_id):
     records = practice.history.select_related("history_user").order_by("history_date", "history_id")
     # The focus areas and points it serves are listed on its page; the history tells its texts and publishing.
     with in_viewers_time_zone(request.user):
-        entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"))
+        entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"),
+                                  added_removed=selectors.attachment_history(practice),
+                                  added_removed_kinds=ATTACHMENT_KINDS)
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
         return render(request, "practices/history.html", {"practice": practice, "page": page})
 
@@ -160,7 +165,14 @@ def practice_contact(request, practice_id):
         raise PermissionDenied
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.contact_request_send(practice=practice, user=request.user, message=form.cleaned_data["message"])
-        messages.success(request, _("Your question is on its way to %(city)s.") % {"city": practice.city})
-        return redirect(practice)
+        try:
+            services.contact_request_send(practice=practice, user=request.user,
+                                          message=form.cleaned_data["message"])
+        except services.NobodyToAsk:
+            form.add_error(None, _("Nobody at %(city)s can be reached by email about this practice yet, so the "
+                                   "question was not sent. The Secretariat can put you in touch.")
+                           % {"city": practice.city})
+        else:
+            messages.success(request, _("Your question is on its way to %(city)s.") % {"city": practice.city})
+            return redirect(practice)
     return render(request, "practices/contact.html", {"practice": practice, "form": form})
