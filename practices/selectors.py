@@ -124,3 +124,20 @@ def questions_asked(practice: Practice, *, roles, user, limit: int = 50) -> list
     if not permissions.can_read_questions(roles, practice):
         requests = requests.filter(asked_by=user)
     return list(requests.order_by("-created", "-pk")[:limit])
+
+
+def published_practice(practice_id: int) -> Practice:
+    """A practice for the public pages: 404 unless the Secretariat published it. Its focus areas and action
+    points are those of plans the public sees (adopted or closed)."""
+    from transparency.selectors import PUBLIC_PLAN_STATUSES
+
+    points = (ActionPoint.objects.filter(focus_area__plan__status__in=PUBLIC_PLAN_STATUSES)
+              .select_related("focus_area__plan").order_by("-focus_area__plan__first_year", "focus_area__number",
+                                                           "sequence"))
+    areas = (FocusArea.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES).select_related("plan")
+             .order_by("-plan__first_year", "number"))
+    return get_object_or_404(
+        published_practices().prefetch_related(Prefetch("focus_areas", queryset=areas),
+                                                Prefetch("action_points", queryset=points)),
+        pk=practice_id,
+    )

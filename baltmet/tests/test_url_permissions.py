@@ -150,6 +150,8 @@ EXPECTED = {
     "public:home": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicator": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicators": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practice": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practices": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:plan": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "sitemap": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
@@ -261,7 +263,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
 
 
 def _meetings_and_practices(*, alice, secretariat, cities, plan):
-    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file."""
+    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file, published."""
     from datetime import date
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -278,6 +280,7 @@ def _meetings_and_practices(*, alice, secretariat, cities, plan):
     pdf = NewEvidence(upload=SimpleUploadedFile("map.pdf", b"%PDF-1.4 map"), content_type="application/pdf")
     practice = practices.practice_create(user=alice, city=cities["riga"], attachments=[pdf],
                                          data={"title": "Start-up map", "description": "A map."})
+    practices.practice_publish(practice=practice, user=secretariat)
     return meeting, resolution, meeting.documents.get(), practice, practice.attachments.get()
 
 

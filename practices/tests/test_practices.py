@@ -214,3 +214,34 @@ def test_search_by_focus_area(assigned, cities, alice, mayor, client_for):
     _practice(alice, cities["riga"])
     page = client_for(mayor).get(reverse("practices:list"), {"focus_area": point.focus_area_id})
     assert [p.title for p in page.context["page"]] == [served.title]
+
+
+def test_a_published_practice_is_on_the_public_pages_and_leaves_them_when_withdrawn(assigned, cities, alice,
+                                                                                   secretariat):
+    from django.test import Client
+
+    point = assigned["1.3"]
+    practice = services.practice_create(
+        user=alice, city=cities["riga"], action_points=[point], focus_areas=[point.focus_area],
+        data={"title": "Rīga start-up map", "description": "A map of every incubator.", "results": "40 desks.",
+              "languages": ["lv", "ru"], "contact": alice})
+    hidden = _practice(alice, cities["riga"], title="Internal draft")
+    public = Client()
+    detail = reverse("public:practice", args=[practice.pk])
+    assert public.get(detail).status_code == 404
+    assert "Rīga start-up map" not in public.get(reverse("public:practices")).content.decode()
+
+    services.practice_publish(practice=practice, user=secretariat)
+
+    listing = public.get(reverse("public:practices")).content.decode()
+    assert "Rīga start-up map" in listing and hidden.title not in listing
+    page = public.get(detail).content.decode()
+    assert "A map of every incubator." in page and "40 desks." in page and "Latvian, Russian" in page
+    assert reverse("public:action_point", args=[point.pk]) in page
+    assert alice.email not in page and alice.username not in page  # the contact person stays internal
+    assert detail in public.get(reverse("public:action_point", args=[point.pk])).content.decode()
+    assert public.get(reverse("public:practice", args=[hidden.pk])).status_code == 404
+
+    before = public.get(detail)
+    services.practice_publish(practice=practice, user=secretariat, publish=False)
+    assert public.get(detail, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 404
