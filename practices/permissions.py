@@ -3,7 +3,8 @@ and by the services (which refuse). Each takes the person's roles (cities.roles.
 
 Anybody with a role reads every practice; the public (and an account without a role) only those the
 Secretariat published. A city's delegate adds and edits the city's practices; the Secretariat edits any
-and publishes or withdraws them (moderation). Anybody with a role may ask another city about one; the
+and publishes or withdraws them (moderation); a city's change to a published practice withdraws it until
+the Secretariat publishes it again (practices.services). Anybody with a role may ask another city about one; the
 questions asked are read by the practice's city and the Secretariat, and each asker reads their own.
 """
 

@@ -65,6 +65,7 @@ def _form_page(request, practice=None):
                    "focus_areas": list(practice.focus_areas.all()), "action_points": list(practice.action_points.all()),
                    "version": practice.version}
     form = PracticeForm(request.POST or None, request.FILES or None, initial=initial, cities=cities, plan=plan)
+    was_published = practice is not None and practice.is_published
     conflict = None
     if request.method == "POST" and form.is_valid():
         links = {"focus_areas": form.cleaned_data["focus_areas"], "action_points": form.cleaned_data["action_points"]}
@@ -86,10 +87,16 @@ def _form_page(request, practice=None):
             form = PracticeForm(data, initial=initial, cities=cities, plan=plan)
             form.is_valid()
         else:
-            messages.success(request, _("The practice is saved."))
+            if was_published and not practice.is_published:
+                messages.success(request, _("The practice is saved. It is off the public pages until the "
+                                            "Secretariat publishes it again."))
+            else:
+                messages.success(request, _("The practice is saved."))
             return redirect(practice)
-    return render(request, "practices/form.html", {"form": form, "practice": practice, "conflict": conflict},
-                  status=409 if conflict else 200)
+    return render(request, "practices/form.html", {
+        "form": form, "practice": practice, "conflict": conflict,
+        "goes_back_to_moderation": was_published and not permissions.can_moderate(roles),
+    }, status=409 if conflict else 200)
 
 
 @member_required

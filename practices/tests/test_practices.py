@@ -245,3 +245,27 @@ def test_a_published_practice_is_on_the_public_pages_and_leaves_them_when_withdr
     before = public.get(detail)
     services.practice_publish(practice=practice, user=secretariat, publish=False)
     assert public.get(detail, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 404
+
+
+def test_a_city_s_change_to_a_published_practice_goes_back_to_the_secretariat(cities, alice, secretariat,
+                                                                             client_for):
+    practice = _practice(alice, cities["riga"])
+    services.practice_publish(practice=practice, user=secretariat)
+    practice.refresh_from_db()
+    url = reverse("practices:edit", args=[practice.pk])
+    assert "Saving a change takes it off them" in client_for(alice).get(url).content.decode()
+
+    response = client_for(alice).post(url, {"title": "Bicycle lanes all year", "city": cities["riga"].pk,
+                                            "description": practice.description, "version": practice.version},
+                                      follow=True)
+
+    assert "off the public pages until the Secretariat publishes it again" in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.title == "Bicycle lanes all year" and not practice.is_published
+    assert list(selectors.published_practices()) == []
+    assert practice.history.first().history_change_reason.startswith("Changed by its city")
+    # The Secretariat's own corrections keep it published.
+    services.practice_publish(practice=practice, user=secretariat)
+    practice.refresh_from_db()
+    services.practice_update(practice=practice, version=practice.version, user=secretariat, data={"title": "Lanes"})
+    assert list(selectors.published_practices()) == [practice]
