@@ -65,3 +65,17 @@ def test_a_delegate_s_practice_form_and_the_public_practice_pages_fit_the_screen
     log_in(page, "bob")
     page.goto(f"/practices/{practice.pk}/ask/")
     fits_the_screen(page)
+
+
+def test_the_meetings_and_practices_pages_are_accessible(audit_page, axe_violations, assigned, cities, plan, alice,
+                                                        mayor, secretariat):
+    from .test_accessibility import assert_accessible
+
+    point = assigned["1.3"]
+    meeting, resolution, practice = _record(cities, plan, point, secretariat, alice)
+    for path in ["/public/practices/", f"/public/practices/{practice.pk}/"]:
+        assert_accessible(audit_page, axe_violations, path)
+    log_in(audit_page, "maris")
+    for path in ["/meetings/", meeting.get_absolute_url(), f"/meetings/{meeting.pk}/briefing/",
+                 resolution.get_absolute_url(), "/practices/", practice.get_absolute_url()]:
+        assert_accessible(audit_page, axe_violations, path)
