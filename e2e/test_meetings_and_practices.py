@@ -43,7 +43,8 @@ def test_the_meetings_and_practices_pages_fit_the_screen(page, assigned, periods
     for path in ["/meetings/", meeting.get_absolute_url(), f"/meetings/{meeting.pk}/briefing/",
                  resolution.get_absolute_url(), plan.get_absolute_url(), point.get_absolute_url(),
                  "/practices/", f"/practices/?q=start-up&point={point.pk}", practice.get_absolute_url(),
-                 f"/practices/{practice.pk}/history/"]:
+                 f"/practices/{practice.pk}/history/", f"/meetings/{meeting.pk}/history/",
+                 f"/meetings/resolutions/{resolution.pk}/history/"]:
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         fits_the_screen(page)

@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from cities.models import City
@@ -15,7 +16,9 @@ from cities.roles import UserRoles
 from reports.models import ProgressReport, WorkflowState
 from reports.permissions import visible_reports
 
-from .models import Meeting, Resolution
+from baltmet.history import HIDDEN_FIELDS, HistoryEntry, history_entries
+
+from .models import AgendaItem, Attendance, Meeting, MeetingDocument, Resolution
 
 
 def _resolutions():
@@ -227,3 +230,36 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
         ))
     context["resolutions"] = plan_resolutions(plan)
     return context
+
+
+# History ---------------------------------------------------------------------------------------------------
+
+DOCUMENT_KINDS = {"+": _("added a document"), "-": _("removed a document")}
+ATTENDANCE_KINDS = {"+": _("recorded attendance"), "~": _("changed attendance"), "-": _("removed attendance")}
+AGENDA_KINDS = {"+": _("added an agenda item"), "~": _("changed an agenda item"), "-": _("removed an agenda item")}
+
+
+def meeting_history(meeting: Meeting) -> list[HistoryEntry]:
+    """Who changed what of a meeting and when, newest first: its own fields, the documents added and
+    removed, each city's attendance and each agenda item. Four queries whatever the length of the record;
+    render it with the viewer's time zone active."""
+    records = meeting.history.select_related("history_user").order_by("history_date", "history_id")
+    documents = (MeetingDocument.history.filter(meeting_id=meeting.pk).select_related("history_user")
+                 .order_by("history_date", "history_id"))
+    entries = history_entries(records, Meeting, added_removed=documents, added_removed_kinds=DOCUMENT_KINDS)
+    for row in Attendance.history.filter(meeting_id=meeting.pk).select_related("history_user", "city"):
+        who_came = f" ({row.representatives})" if row.representatives else ""
+        entries.append(HistoryEntry(when=row.history_date, who=row.history_user, kind=ATTENDANCE_KINDS[row.history_type],
+                                    reason=f"{row.city}: {row.get_status_display()}{who_came}"))
+    for row in AgendaItem.history.filter(meeting_id=meeting.pk).select_related("history_user"):
+        entries.append(HistoryEntry(when=row.history_date, who=row.history_user, kind=AGENDA_KINDS[row.history_type],
+                                    reason=f"{row.number}. {row.title}"))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def resolution_history(resolution: Resolution) -> list[HistoryEntry]:
+    """Who changed a resolution's title, text or meeting and when, newest first (the plans and points it
+    concerns are on its page)."""
+    records = resolution.history.select_related("history_user").order_by("history_date", "history_id")
+    return history_entries(records, Resolution, hidden=(*HIDDEN_FIELDS, "plans", "action_points"))

@@ -289,3 +289,27 @@ def test_meeting_documents_follow_the_evidence_upload_rules(meetings, secretaria
     document = meeting.documents.get()
     assert "/" not in document.filename and document.file.name.startswith(f"meetings/{meeting.pk}/")
     assert document.content_type == "application/pdf"
+
+
+def test_a_meeting_and_a_resolution_have_their_history(meetings, cities, secretariat, mayor, client_for, settings,
+                                                       tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from reports.services import NewEvidence
+
+    meeting = meetings["later"]
+    meeting = services.meeting_update(
+        meeting=meeting, version=meeting.version, user=secretariat, data={"minutes": "Signed minutes."},
+        agenda=["Opening", "Budget 2012"], attendance=[services.Presence(cities["riga"].pk, "apologies")],
+        documents=[NewEvidence(url="https://example.org/invitation", title="Invitation")])
+    services.document_remove(document=meeting.documents.get(), user=secretariat)
+    resolution = meetings["resolution"]
+    services.resolution_update(resolution=resolution, version=resolution.version, user=secretariat,
+                               data={"text": "The cities agree to work together, from now on."})
+
+    page = client_for(mayor).get(reverse("meetings:history", args=[meeting.pk])).content.decode()
+    assert "Opened by the Mayor of Rīga." in page and "Signed minutes." in page  # minutes before and after
+    assert "added a document" in page and "removed a document" in page and "Invitation" in page
+    assert "changed attendance" in page and "Riga: Sent apologies" in page
+    assert "changed an agenda item" in page and "2. Budget 2012" in page
+    page = client_for(mayor).get(reverse("meetings:resolution_history", args=[resolution.pk])).content.decode()
+    assert "The cities agree to work together." in page and "from now on." in page
