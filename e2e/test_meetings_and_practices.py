@@ -80,3 +80,18 @@ def test_the_meetings_and_practices_pages_are_accessible(audit_page, axe_violati
     for path in ["/meetings/", meeting.get_absolute_url(), f"/meetings/{meeting.pk}/briefing/",
                  resolution.get_absolute_url(), "/practices/", practice.get_absolute_url()]:
         assert_accessible(audit_page, axe_violations, path)
+
+
+def test_the_secretariat_s_meeting_and_resolution_forms_fit_the_screen(page, assigned, cities, plan, alice,
+                                                                      secretariat):
+    meeting, resolution, _practice = _record(cities, plan, assigned["1.3"], secretariat, alice)
+    log_in(page, "sara")
+    for path in ["/meetings/new/", f"/meetings/{meeting.pk}/edit/", "/meetings/resolutions/new/",
+                 f"/meetings/resolutions/{resolution.pk}/edit/"]:
+        page.goto(path)
+        assert page.get_by_role("button", name="Save").count() == 1, path
+        fits_the_screen(page)
+    # Attendance is one row per city, each with its own labelled fields.
+    page.goto(f"/meetings/{meeting.pk}/edit/")
+    assert page.get_by_label("Oslo: attendance").input_value() == "represented"
+    assert page.get_by_label("Riga: who came").input_value().startswith("Sanktpeterburgskaya")
