@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
+from baltmet.history import HIDDEN_FIELDS, HistoryEntry, history_entries
 from cities.models import City
 from cities.roles import UserRoles
 from reports.models import ProgressReport, WorkflowState
 from reports.permissions import visible_reports
-
-from baltmet.history import HIDDEN_FIELDS, HistoryEntry, history_entries
 
 from .models import AgendaItem, Attendance, Meeting, MeetingDocument, Resolution
 

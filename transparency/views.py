@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from indicators import charts
 from indicators import selectors as indicator_selectors
-
 from practices.selectors import published_practice, published_practices
 
 from . import opendata, selectors

@@ -202,7 +202,7 @@ def test_without_the_shipped_font_the_letters_would_be_lost(meetings, monkeypatc
     meeting = meetings["later"]
     meeting.title = BALTIC
     meeting.save()
-    monkeypatch.setattr(briefing, "pdf_fonts", lambda: {})
+    monkeypatch.setattr(briefing, "pdf_fonts", dict)
     text = _pdf_text(briefing.briefing_pdf(briefing_pack(meeting=meeting, roles=UserRoles(is_secretariat=True))))
     assert "Санкт-Петербург" not in text and "Rīga" not in text
 
