@@ -125,7 +125,9 @@ EXPECTED = {
     "meetings:document": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:document_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:resolution": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:resolution_history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:resolution_create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:resolution_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:timeline": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
@@ -157,6 +159,8 @@ EXPECTED = {
     "public:home": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicator": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicators": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practice": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practices": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:plan": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "sitemap": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
@@ -273,7 +277,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
 
 
 def _meetings_and_practices(*, alice, secretariat, cities, plan):
-    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file."""
+    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file, published."""
     from datetime import date
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -290,6 +294,7 @@ def _meetings_and_practices(*, alice, secretariat, cities, plan):
     pdf = NewEvidence(upload=SimpleUploadedFile("map.pdf", b"%PDF-1.4 map"), content_type="application/pdf")
     practice = practices.practice_create(user=alice, city=cities["riga"], attachments=[pdf],
                                          data={"title": "Start-up map", "description": "A map."})
+    practices.practice_publish(practice=practice, user=secretariat)
     return meeting, resolution, meeting.documents.get(), practice, practice.attachments.get()
 
 
