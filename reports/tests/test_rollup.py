@@ -283,3 +283,13 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_cities_and_repor
     services.confirm_point_status(point=point, period=h1, status="delayed", reason="Later news.", by=alice,
                                   expected_version=1)
     assert count() == few
+
+
+def test_the_coordinators_workspace_and_queue_link_to_the_rollup(plan, point, periods, alice, bob, secretariat,
+                                                                  client_for):
+    h2 = periods["2011 H2"]  # the current period
+    link = f'href="{_url(point, h2)}"'
+    assert link in client_for(alice).get(reverse("reports:workspace", args=["riga"])).content.decode()
+    assert link not in client_for(bob).get(reverse("reports:workspace", args=["tallinn"])).content.decode()
+    services.plan_review_mode_set(plan=plan, mode=ActionPlan.ReviewMode.TWO_STEP, user=secretariat)
+    assert link in client_for(alice).get(reverse("reports:coordination") + f"?period={h2.pk}").content.decode()
