@@ -135,6 +135,7 @@ class PointRollup:
     point: ActionPoint
     overall_status: str | None
     overall_derived: bool
+    trend: object  # reports.rollup.Trend
     cities: list
 
 
@@ -147,16 +148,14 @@ class IndicatorLine:
     host_value: object
 
 
-def briefing_point_statuses(points, *, roles: UserRoles) -> dict[int, tuple[str | None, bool]]:
-    """{point id: (delivery status, derived)}: the roll-up of each point the briefing pack shows.
+def briefing_point_statuses(points, *, plan, until) -> dict:
+    """{point id: its roll-up (reports/rollup.py)}: the overall status and the trend over the plan's periods
+    that began by the meeting — the same roll-up the dashboard, the digest and the progress report show."""
+    from reports.models import ReportingPeriod
+    from reports.rollup import rollups
 
-    The one place the pack asks for it. Today it is the point's overall status (reports/status.py: the
-    coordinator's, else derived from the cities' latest approved reports); the action point roll-up
-    replaces this body, not the pack, when it lands. `roles` is there for that roll-up, which shows each
-    person what they may see."""
-    from reports.status import overall_statuses
-
-    return {pk: (o.status, o.derived) for pk, o in overall_statuses(points).items()}
+    periods = list(ReportingPeriod.objects.filter(plan=plan, start__lte=until).order_by("start"))
+    return rollups(points, periods=periods, period=periods[-1] if periods else None)
 
 
 def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
@@ -191,7 +190,7 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
             .values_list("action_point_id", "city_id", "state", "delivery_status", "period__label"))
     for point_id, city_id, state, status, label in rows:
         latest[(point_id, city_id)] = {"state": state, "delivery_status": status, "period": label}
-    overall = briefing_point_statuses(points, roles=roles)
+    rolled = briefing_point_statuses(points, plan=plan, until=until)
 
     areas: dict[int, dict] = {}
     for point in points:
@@ -199,8 +198,9 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
         taking_part = ([point.coordinating_city] if point.coordinating_city else []) + list(point.partner_cities.all())
         cities = [CityLine(city=c, is_coordinator=c.pk == point.coordinating_city_id, report=latest.get((point.pk, c.pk)))
                   for c in taking_part]
-        status, derived = overall.get(point.pk, (point.status, False))
-        area["points"].append(PointRollup(point=point, overall_status=status, overall_derived=derived, cities=cities))
+        overall = rolled[point.pk].overall
+        area["points"].append(PointRollup(point=point, overall_status=overall.status, overall_derived=overall.derived,
+                                          trend=rolled[point.pk].trend, cities=cities))
     context["areas"] = list(areas.values())
 
     decided = (Initiative.objects.filter(plan=plan, decided_at__isnull=False)

@@ -154,7 +154,9 @@ def test_the_briefing_page_runs_the_same_queries_whatever_the_data(meetings, ass
         for slug in ("riga", "tallinn", "oslo"):
             point.partner_cities.add(cities[slug])
             _approve(ProgressReport.objects.create(action_point=point, city=cities[slug], period=periods["2011 H2"]))
-    assert_constant_queries(small, count_queries(lambda: client.get(url)))
+    # A document made a few times a year, beyond the everyday pages' 15: the roll-up with its trend (periods,
+    # approved reports, confirmations) comes on top of the cities' reports, initiatives and indicators.
+    assert_constant_queries(small, count_queries(lambda: client.get(url)), at_most=18)
 
 
 def test_a_plan_shows_the_resolutions_behind_it(meetings, plan, secretariat, mayor, client_for):
@@ -242,6 +244,8 @@ def test_the_briefing_pack_has_each_point_s_status_the_initiatives_decided_since
     text = _pdf_text(response.content)
 
     assert "Action point 1.3" in text and "Overall status: At risk (from the cities' latest approved reports)" in text
+    # The roll-up's trend, as the dashboard shows it: one period with approved reports is no trend yet.
+    assert "Trend: not enough periods yet" in text
     assert "Start-up map of the Baltic — Approved" in text
     assert "Decided before the previous meeting" not in text and "Decided after this meeting" not in text
     assert "Still waiting" not in text
