@@ -33,7 +33,7 @@ class PersonsLanguage:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return None
+            return
         if user.language in dict(settings.LANGUAGES):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
@@ -42,4 +42,4 @@ class PersonsLanguage:
             timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             pass  # an unknown zone keeps the portal's own
-        return None
+        return

@@ -2,7 +2,7 @@
 that language. Only finished entries count: a fuzzy or untranslated one would show English, so a test that
 chose it fails here rather than passing on the source text."""
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import polib
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(language: str) -> polib.POFile:
     return polib.pofile(str(Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"))
 

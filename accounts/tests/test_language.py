@@ -21,7 +21,8 @@ def csrf_token(client, url):
 @pytest.mark.django_db
 def test_it_offers_every_language_named_in_itself():
     page = Client().get(reverse("login")).content.decode()
-    form = re.search(r'<form method="post" action="%s" class="language-switcher">.*?</form>' % SWITCHER, page, re.S)
+    form = re.search(f'<form method="post" action="{SWITCHER}" class="language-switcher">.*?</form>', page,
+                     re.DOTALL)
     assert form, "the header has no language switcher"
     form = form.group(0)
     assert '<label for="language-switcher">' in form and '<select id="language-switcher" name="language">' in form

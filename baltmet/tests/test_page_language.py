@@ -7,7 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from baltmet.tests.test_url_permissions import EXPECTED, ROLES, build_url, url_names, world  # noqa: F401
+from baltmet.tests import test_url_permissions as table
+from baltmet.tests.test_url_permissions import EXPECTED, ROLES, build_url, url_names
+
+world = table.world  # the URL table's objects, one of each kind
 
 # Pages that are not the portal's own HTML: Swagger UI's page (drf-spectacular's template) is in English only.
 NOT_OURS = {"api:docs"}
