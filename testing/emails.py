@@ -18,8 +18,10 @@ INVITED = "new.delegate@example.org"
 
 
 def send_every_kind(*, plan, assigned, periods, cities, alice, bob, mayor, secretariat,
-                    language: str, time_zone: str = "Europe/Stockholm") -> dict[str, list[OutboxMessage]]:
-    """{kind: its messages}, every recipient (and the invited person) reading `language` in `time_zone`."""
+                    language: str, time_zone: str = "Europe/Stockholm",
+                    digest_at=None) -> dict[str, list[OutboxMessage]]:
+    """{kind: its messages}, every recipient (and the invited person) reading `language` in `time_zone`;
+    the digest run at `digest_at` (now by default)."""
     from accounts.services import invitation_send
     from digests import services as digests
     from initiatives.services import initiative_answer, initiative_remind
@@ -67,7 +69,7 @@ def send_every_kind(*, plan, assigned, periods, cities, alice, bob, mayor, secre
     practice = practices.practice_create(user=alice, city=cities["riga"], data={
         "title": "Bicycle lanes in winter", "description": "Snow cleared first on cycle lanes.", "contact": alice})
     practices.contact_request_send(practice=practice, user=bob, message="How do you clear the lanes?")
-    digests.digests_fan_out(only_email=mayor.email, queue=False)
+    digests.digests_fan_out(only_email=mayor.email, now=digest_at, queue=False)
     digests.reminders_fan_out(today=second.due_date - timedelta(days=3), queue=False)
 
     sent = {kind: list(OutboxMessage.objects.filter(kind=kind).order_by("pk")) for kind in Kind.values}
