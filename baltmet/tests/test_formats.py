@@ -32,7 +32,7 @@ def test_templates_name_the_languages_formats():
 
 def test_the_code_writes_no_date_by_hand():
     found = subprocess.run(["git", "grep", "-n", "strftime(", "--", "*.py", ":!*/tests/*", ":!bench/*",
-                            ":!testing/*"], cwd=ROOT, capture_output=True, text=True).stdout
+                            ":!testing/*"], cwd=ROOT, capture_output=True, text=True, check=False).stdout  # 1: none found
     assert found == "", found
 
 
