@@ -1,5 +1,5 @@
-"""Nothing a person reads is left unmarked for translation: every page of the URL × role table, the Secretariat's
-CSV export and every kind of email, rendered in a pseudo-language (testing/pseudo.py), shows no English word that is neither a marked
+"""Nothing a person reads is left unmarked for translation: every page of the URL × role table, the PDFs, the
+Secretariat's CSV export and every kind of email, rendered in a pseudo-language (testing/pseudo.py), shows no English word that is neither a marked
 string nor the portal's own data (plan texts, city names, what people wrote)."""
 
 import csv
@@ -51,15 +51,30 @@ def report(found):
         f"\n… and {len(found) - 60} more" if len(found) > 60 else "")
 
 
+@pytest.fixture
+def pdf_sources(monkeypatch):
+    """The HTML each PDF is drawn from (xhtml2pdf's input), as the PDFs are made."""
+    from xhtml2pdf import pisa
+
+    drawn, create = [], pisa.CreatePDF
+
+    def recording(html, *args, **kwargs):
+        drawn.append(html)
+        return create(html, *args, **kwargs)
+
+    monkeypatch.setattr(pisa, "CreatePDF", recording)
+    return drawn
+
+
 @pytest.mark.timeout(1200)
-def test_every_page_shows_only_marked_strings_and_the_portals_data(world, pseudo_language):
+def test_every_page_shows_only_marked_strings_and_the_portals_data(world, pseudo_language, pdf_sources):
     kwargs, people, tokens = world
     for person in people.values():
         if person is not None:
             person.language = pseudo_language
             person.save(update_fields=["language"])
     data = pseudo.data_of_the_portal()
-    found, pages, csv_files = [], 0, 0
+    found, pages, csv_files, pdfs = [], 0, 0, 0
     for name in sorted(set(url_names()) & set(EXPECTED) - NOT_OURS):
         url = build_url(name, kwargs, tokens)
         for role in readers(EXPECTED[name][0]):
@@ -77,6 +92,12 @@ def test_every_page_shows_only_marked_strings_and_the_portals_data(world, pseudo
                 found += [(f"{name} as {role}", left) for cell in cells
                           if (left := pseudo.unmarked(cell, data, ALLOWED))]
                 csv_files += 1
+            if response.status_code == 200 and pdf_sources:  # a PDF the portal drew (not an uploaded file)
+                html = pdf_sources.pop()
+                assert f'<html lang="{pseudo_language}">' in html, f"{name} as {role}: the PDF's language"
+                found += [(f"{name} as {role} (PDF)", left) for piece in pseudo.html_text(html)
+                          if (left := pseudo.unmarked(piece, data, ALLOWED))]
+                pdfs += 1
             if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
                 continue
             pages += 1
@@ -85,7 +106,7 @@ def test_every_page_shows_only_marked_strings_and_the_portals_data(world, pseudo
             for piece in pseudo.html_text(page):
                 if left := pseudo.unmarked(piece, data, ALLOWED):
                     found.append((f"{name} as {role}", left))
-    assert pages > 100 and csv_files >= 1, (pages, csv_files)
+    assert pages > 100 and csv_files >= 1 and pdfs >= 2, (pages, csv_files, pdfs)
     unique = list(dict.fromkeys(found))
     assert not unique, f"{len(unique)} pieces of text are not marked for translation:\n{report(unique)}"
 
