@@ -47,7 +47,8 @@ def test_every_language_has_a_catalogue():
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_compiled_catalogue_matches_its_source(code):
-    """The .mo Django reads is the one its .po compiles to now; `make setup` writes it."""
+    """The .mo Django reads is the one its .po compiles to now (`make setup` writes it): a .po edited
+    since is caught."""
     po_path = ROOT / "locale" / code / "LC_MESSAGES" / "django.po"
     mo_path = po_path.with_suffix(".mo")
     fresh = compiled(po_path)
