@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPlan, ActionPoint, FocusArea
+from .models import ActionPlan, ActionPoint, FocusArea, Milestone
 
 
 class FocusAreaInline(admin.StackedInline):
@@ -34,3 +34,23 @@ class ActionPointAdmin(SimpleHistoryAdmin):
     @admin.display(description="text")
     def short_text(self, point):
         return point.text[:80]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    """Read-only here: milestones change on the action point's page (actions/milestones.py), where the
+    version check and who-may rules apply."""
+
+    list_display = ["title", "action_point", "due_date", "responsible_city", "done", "done_on"]
+    list_filter = ["action_point__focus_area__plan", "done", "responsible_city"]
+    list_select_related = ["action_point__focus_area", "responsible_city"]
+    search_fields = ["title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

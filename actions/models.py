@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -187,3 +188,61 @@ class ActionPoint(models.Model):
 
     def get_absolute_url(self):
         return link("actions:action_point", self.pk)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, today):
+        return self.filter(done=False, due_date__lt=today)
+
+    def concerning_city(self, city_ids):
+        """Milestones the cities answer for: their own, and every milestone of the points they coordinate."""
+        return self.filter(Q(responsible_city_id__in=city_ids) | Q(action_point__coordinating_city_id__in=city_ids))
+
+
+class Milestone(models.Model):
+    """A step of an action point with a due date and a city answering for it. A point's completion is
+    counted in milestones done of all, never as a percentage. Changed only through actions/milestones.py."""
+
+    action_point = models.ForeignKey(
+        ActionPoint, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("action point"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    responsible_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("responsible city"),
+    )
+    done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped on every change, so that a stale form cannot overwrite a newer one.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done=True, done_on__isnull=False) | Q(done=False, done_on__isnull=True),
+                name="milestone_done_on_iff_done",
+                violation_error_message=_("A milestone that is done has the date it was done on, and only then."),
+            ),
+        ]
+        indexes = [models.Index(fields=["action_point", "due_date"]), models.Index(fields=["responsible_city"])]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, today) -> bool:
+        return not self.done and self.due_date < today
+
+    def clean(self):
+        super().clean()
+        if self.action_point_id and self.responsible_city_id \
+                and self.responsible_city_id not in self.action_point.taking_part_ids():
+            raise ValidationError({"responsible_city": _(
+                "The responsible city must be the point's coordinating city or one of its partner cities.")})

@@ -1,7 +1,7 @@
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,8 +18,9 @@ from reports import selectors as report_selectors
 from reports.models import ProgressReport, ReportingPeriod
 from reports.status import overall_statuses
 
-from . import selectors, services
-from .forms import CoordinatorUpdateForm
+from . import milestones, selectors, services
+from . import permissions as milestone_permissions
+from .forms import CoordinatorUpdateForm, MilestoneForm, MilestoneMarkForm, MilestoneRemoveForm
 from .models import ActionPlan, ActionPoint
 
 
@@ -35,8 +36,11 @@ def current_plan(request):
 def plan_detail(request, plan_id):
     plan = selectors.plan_overview(plan_id)
     points = [point for area in plan.focus_areas.all() for point in area.action_points.all()]
+    by_id = {point.pk: point for point in points}
     for point, overall in zip(points, overall_statuses(points).values(), strict=True):
         point.overall = overall
+    for point_id, (done, total) in selectors.milestone_counts(points).items():
+        by_id[point_id].milestones_done, by_id[point_id].milestones_total = done, total
     return render(request, "actions/plan_detail.html", {"plan": plan, "plans": ActionPlan.objects.all()})
 
 
@@ -59,11 +63,26 @@ def action_point_detail(request, point_id):
             context["own_report"] = (ProgressReport.objects.filter(action_point=point, city_id=city_id, period=period)
                                      .order_by().first())
             context["can_start"] = permissions.can_start_report(roles, point, period)
+    context.update(_point_milestones(request.user, roles, point))
     context["approved_initiatives"] = approved_initiatives_for_point(point=point)
     context["mandate"] = mandate_for_point(point)
     context["point_practices"] = practices_for_point(point)
     context["point_indicators"] = indicators_for_point(point=point)
     return render(request, "actions/action_point_detail.html", context)
+
+
+def _point_milestones(user, roles, point):
+    today = milestones.viewers_today(user)
+    rows = selectors.milestones_of(point)
+    for milestone in rows:
+        milestone.action_point = point  # loaded already: the permission check reads its cities and plan
+        milestone.overdue = milestone.is_overdue(today)
+        milestone.can_mark = milestone_permissions.can_mark_milestone(roles, milestone)
+    return {
+        "milestones": rows, "milestones_done": sum(milestone.done for milestone in rows),
+        "milestone_today": today,
+        "can_manage_milestones": milestone_permissions.can_manage_milestones(roles, point),
+    }
 
 
 @member_required
@@ -99,3 +118,116 @@ def action_point_history(request, point_id):
         entries = history_entries(records, ActionPoint, m2m_fields=["partner_cities"])
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
         return render(request, "actions/action_point_history.html", {"point": point, "page": page})
+
+
+# Milestones ---------------------------------------------------------------------------------------------
+
+
+def _milestone_page(request, template, context, *, form, conflict=False, removed=False):
+    status = 409 if conflict else (400 if form is not None and form.is_bound and form.errors else 200)
+    return render(request, template, {**context, "form": form, "conflict": conflict, "removed": removed},
+                  status=status)
+
+
+def _after_conflict(request, form_class, current, **kwargs):
+    """The person's entries kept, the version moved on to the saved one, so saving again replaces it."""
+    posted = request.POST.copy()
+    posted["version"] = current.version if current is not None else 0
+    form = form_class(posted, **kwargs)
+    form.is_valid()
+    return form
+
+
+@member_required
+def milestone_add(request, point_id):
+    point = selectors.action_point_detail(point_id)
+    if not milestone_permissions.can_manage_milestones(request.roles, point):
+        raise PermissionDenied
+    form = MilestoneForm(request.POST or None, point=point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestones.milestone_add(point=point, title=form.cleaned_data["title"],
+                                     due_date=form.cleaned_data["due_date"],
+                                     responsible_city=form.cleaned_data["responsible_city"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect(point.get_absolute_url() + "#milestones")
+    return _milestone_page(request, "actions/milestone_form.html", {"point": point, "milestone": None}, form=form)
+
+
+@member_required
+def milestone_edit(request, milestone_id):
+    milestone = selectors.milestone_get(milestone_id)
+    point = milestone.action_point
+    if not milestone_permissions.can_manage_milestones(request.roles, point):
+        raise PermissionDenied
+    initial = {"title": milestone.title, "due_date": milestone.due_date,
+               "responsible_city": milestone.responsible_city_id, "version": milestone.version}
+    form = MilestoneForm(request.POST or None, point=point, initial=initial)
+    context = {"point": point, "milestone": milestone}
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestones.milestone_edit(milestone=milestone, version=form.cleaned_data["version"],
+                                      title=form.cleaned_data["title"], due_date=form.cleaned_data["due_date"],
+                                      responsible_city=form.cleaned_data["responsible_city"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except milestones.MilestoneConflict as error:
+            form = _after_conflict(request, MilestoneForm, error.current, point=point)
+            return _milestone_page(request, "actions/milestone_form.html", {**context, "current": error.current},
+                                   form=form, conflict=True, removed=error.current is None)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect(point.get_absolute_url() + "#milestones")
+    return _milestone_page(request, "actions/milestone_form.html", context, form=form)
+
+
+@member_required
+def milestone_mark(request, milestone_id):
+    """Mark a milestone done on a date, or not done. The point's page posts here; this page shows the form
+    again when the date is wrong or somebody changed the milestone meanwhile."""
+    milestone = selectors.milestone_get(milestone_id)
+    if not milestone_permissions.can_mark_milestone(request.roles, milestone):
+        raise PermissionDenied
+    today = milestones.viewers_today(request.user)
+    form = MilestoneMarkForm(request.POST or None, today=today, initial={
+        "done": "no" if milestone.done else "yes", "done_on": today, "version": milestone.version})
+    context = {"point": milestone.action_point, "milestone": milestone}
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestones.milestone_mark(milestone=milestone, version=form.cleaned_data["version"],
+                                      done=form.cleaned_data["done"], done_on=form.cleaned_data["done_on"],
+                                      user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except milestones.MilestoneConflict as error:
+            form = _after_conflict(request, MilestoneMarkForm, error.current, today=today)
+            return _milestone_page(request, "actions/milestone_mark.html", {**context, "current": error.current},
+                                   form=form, conflict=True, removed=error.current is None)
+        else:
+            messages.success(request, _("Milestone marked done.") if form.cleaned_data["done"]
+                             else _("Milestone marked not done."))
+            return redirect(milestone.action_point.get_absolute_url() + "#milestones")
+    return _milestone_page(request, "actions/milestone_mark.html", context, form=form)
+
+
+@member_required
+def milestone_remove(request, milestone_id):
+    milestone = selectors.milestone_get(milestone_id)
+    point = milestone.action_point
+    if not milestone_permissions.can_manage_milestones(request.roles, point):
+        raise PermissionDenied
+    form = MilestoneRemoveForm(request.POST or None, initial={"version": milestone.version})
+    context = {"point": point, "milestone": milestone}
+    if request.method == "POST" and form.is_valid():
+        try:
+            milestones.milestone_remove(milestone=milestone, version=form.cleaned_data["version"], user=request.user)
+        except milestones.MilestoneConflict as error:
+            form = _after_conflict(request, MilestoneRemoveForm, error.current)
+            return _milestone_page(request, "actions/milestone_remove.html", {**context, "current": error.current},
+                                   form=form, conflict=True, removed=error.current is None)
+        messages.success(request, _("Milestone removed."))
+        return redirect(point.get_absolute_url() + "#milestones")
+    return _milestone_page(request, "actions/milestone_remove.html", context, form=form)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea, Milestone
 from cities.models import City
 from cities.roles import roles_of
 from indicators.models import Indicator, IndicatorValue
@@ -137,17 +137,27 @@ class MeSerializer(serializers.Serializer):
     cities = serializers.ListField(child=serializers.CharField(), help_text=_("Slugs of the person's cities."))
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    responsible_city = CitySerializer(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "due_date", "responsible_city", "done", "done_on"]
+
+
 class PointSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     plan = serializers.IntegerField(source="focus_area.plan_id", read_only=True)
     focus_area = serializers.IntegerField(source="focus_area.number", read_only=True)
     coordinating_city = CitySerializer(read_only=True, allow_null=True)
     partner_cities = CitySerializer(many=True, read_only=True)
+    # Read only: milestones change on the action point's page. Completion is done of all, never a percentage.
+    milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = ActionPoint
         fields = ["id", "number", "plan", "focus_area", "text", "coordinating_city", "partner_cities", "status",
-                  "coordinator_summary"]
+                  "coordinator_summary", "milestones"]
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ workflow (reports/workflow.py) and the person's roles on the row they lock."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from actions.models import ActionPoint
+from actions.models import ActionPoint, Milestone
 from cities.models import City
 from cities.roles import roles_of
 from reports import permissions as report_permissions
@@ -169,7 +170,9 @@ class ActionPoints(NetworkMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (ActionPoint.objects.select_related("focus_area", "coordinating_city")
-                .prefetch_related("partner_cities").in_order())
+                .prefetch_related("partner_cities",
+                                  Prefetch("milestones", queryset=Milestone.objects.select_related("responsible_city")))
+                .in_order())
 
 
 @extend_schema(tags=["network"], summary=gettext_lazy("Reporting periods"))

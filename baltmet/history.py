@@ -94,12 +94,14 @@ def m2m_snapshots(records, field_name: str) -> dict:
     return {history_id: ", ".join(sorted(labels)) for history_id, labels in names.items()}
 
 
-def history_entries(records, model, *, hidden=HIDDEN_FIELDS, m2m_fields=(), added_removed=None) -> list[HistoryEntry]:
+def history_entries(records, model, *, hidden=HIDDEN_FIELDS, m2m_fields=(), added_removed=None,
+                    added_removed_kinds=EVIDENCE_KINDS) -> list[HistoryEntry]:
     """Entries newest first, every value as a person reads it (`readable`; render them with the
     viewer's time zone active). `records` is the object's history queryset, oldest first, with
     history_user selected; related rows in changed fields are named with one query per related model,
     and each field in `m2m_fields` costs one query whatever the number of records. `added_removed`
-    (e.g. a report's evidence history) adds an entry for each row created or deleted there."""
+    (e.g. a report's evidence history) adds an entry for each row created or deleted there, named by
+    `added_removed_kinds`."""
     snapshots = {name: m2m_snapshots(records, name) for name in m2m_fields}
     records = list(records)
     pairs = []
@@ -138,9 +140,9 @@ def history_entries(records, model, *, hidden=HIDDEN_FIELDS, m2m_fields=(), adde
             ],
         ))
     for record in added_removed if added_removed is not None else ():
-        if record.history_type in EVIDENCE_KINDS:
+        if record.history_type in added_removed_kinds:
             entries.append(HistoryEntry(
-                when=record.history_date, who=record.history_user, kind=EVIDENCE_KINDS[record.history_type],
+                when=record.history_date, who=record.history_user, kind=added_removed_kinds[record.history_type],
                 reason=str(record.instance),
             ))
     entries.sort(key=lambda entry: entry.when)

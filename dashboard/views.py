@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts import services as account_services
 from accounts.models import Invitation
 from actions import services as action_services
+from actions.milestones import viewers_today
 from actions.models import ActionPlan, ActionPoint, FocusArea
+from actions.selectors import overdue_milestones
 from baltmet.params import id_list_param, id_param
 from cities import services as city_services
 from cities.access import secretariat_required
@@ -73,9 +75,12 @@ def home(request):
     period = filters["period"] or current_period_of(form.periods)
     data = selectors.dashboard(plan=plan, period=period, focus_area=filters["focus_area"], city=filters["city"],
                                periods=form.periods, all_cities=form.cities)
+    city = filters["city"]
+    overdue = overdue_milestones(plan=plan, today=viewers_today(request.user),
+                                 city_ids=[city.pk] if city is not None else None)
     return render(request, "dashboard/home.html", {
         "form": form, "plan": plan, "period": period, **data, "chart": status_chart(data["history"]),
-        "query": _query_without_page(request), "today": timezone.localdate(),
+        "query": _query_without_page(request), "today": timezone.localdate(), "overdue_milestones": overdue,
     })
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from actions import milestones
 from actions import services as action_services
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from actions.plan_text import decode_plan, parse_plan
@@ -212,4 +213,32 @@ def _current_plan(old: ActionPlan, *, cities, users) -> ActionPlan:
         report._history_user = delegate
         report._change_reason = DEMO_REASON
         report.save()
+    _milestones(points, today=today, users=users)
     return current
+
+
+MILESTONES = [
+    # point, title, days from today to the due date, days from today it was done on (None: not done), partner's
+    ("1.1", "Shared open data licence agreed", -60, -55, False),
+    ("1.1", "Catalogues of all member cities linked", 45, None, True),
+    ("1.3", "Indicator list drafted", -90, -92, False),
+    ("1.3", "Indicator owners named in every city", -10, None, True),  # overdue: in reminders and on the dashboard
+    ("1.3", "First indicator values collected", 60, None, False),
+]
+
+
+def _milestones(points, *, today, users) -> None:
+    """A few milestones on the current plan's points: some done, one overdue."""
+    secretariat = users["secretariat"]
+    for number, title, due_in, done_in, partners in MILESTONES:
+        point = points[number]
+        partner = point.partner_cities.order_by("name").first()
+        city = partner if partners and partner is not None else point.coordinating_city
+        if city is None:
+            continue
+        milestone = milestones.milestone_add(point=point, title=title, due_date=today + timedelta(days=due_in),
+                                             responsible_city=city, user=secretariat)
+        if done_in is not None:
+            marker = users.get(f"{city.slug}.delegate", secretariat)
+            milestones.milestone_mark(milestone=milestone, version=milestone.version, done=True,
+                                      done_on=today + timedelta(days=done_in), user=marker)

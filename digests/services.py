@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actions.models import ActionPlan
+from actions.selectors import milestone_reminder_cities, overdue_milestones_by_city
 from cities.access import may_manage
 from cities.models import City, Membership, Role
-from cities.roles import roles_of
+from cities.roles import read_roles, roles_of
 from notifications.emails import render_email
 from notifications.models import OutboxMessage
 from notifications.services import outbox_write
@@ -280,11 +281,17 @@ def digest_preview(*, recipient, now: datetime | None = None) -> DigestPreview |
 # Reminders ---------------------------------------------------------------------------------------
 
 
-def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue: bool = True,
+def _reminder_messages(todo: dict, users: dict, *, key: str, plan, today=None, sender=None, queue: bool = True,
                        reviews: frozenset = frozenset()) -> list[OutboxMessage]:
     """One message per delegate listing their items; the ReminderItems are written with it.
     `reviews`: the (user, point, city, period) items that are a partner's report waiting for the user
-    as coordinator (two-step review), listed apart from the reports the user's city owes."""
+    as coordinator (two-step review), listed apart from the reports the user's city owes.
+    Each message also lists the plan's overdue milestones of the delegate's city (read for all at once)."""
+    today = today or timezone.localdate()
+    read_roles(users.values())
+    city_of = {user_id: roles_of(users[user_id]).delegate_city_id for user_id in todo}
+    overdue = overdue_milestones_by_city(plan=plan, today=today,
+                                         city_ids={city for city in city_of.values() if city is not None})
     point_ids = {point for items in todo.values() for point, _city, _period, _stage in items}
     lookup = selectors.reminder_objects(point_ids=point_ids,
                                         city_ids={c for items in todo.values() for _p, c, _pe, _s in items},
@@ -298,8 +305,12 @@ def _reminder_messages(todo: dict, users: dict, *, key: str, sender=None, queue:
                                  r.city.name))
         waiting = [r for r in rows if (user.pk, r.action_point.pk, r.city.pk, r.period.pk) in reviews]
         owed = [r for r in rows if r not in waiting]
+        late = overdue.get(city_of[user_id], [])
+        if not rows and not late:
+            continue
         rendered = render_email("reminder", {"items": owed, "to_review": waiting, "count": len(rows),
-                                             "recipient": user, "sender": sender, "today": timezone.localdate()},
+                                             "milestones": late, "recipient": user, "sender": sender,
+                                             "today": today},
                                 language=user.language, time_zone=user.time_zone)
         message = OutboxMessage(key=f"{key}:u{user.pk}", kind=REMINDER, recipient=user, to=user.email,
                                 subject=rendered.subject[:300], body_text=rendered.text, body_html=rendered.html)
@@ -332,10 +343,8 @@ def reminders_fan_out(*, today=None, queue: bool = True) -> list[OutboxMessage]:
         period for period in ReportingPeriod.objects.filter(plan=plan, is_closed=False).order_by("start")
         if selectors.reminder_stage(due_date=period.due_date, today=today)
     ]
-    if not periods:
-        return []
     stages = {period.pk: selectors.reminder_stage(due_date=period.due_date, today=today) for period in periods}
-    slots = selectors.open_report_slots(plan=plan, periods=periods)
+    slots = selectors.open_report_slots(plan=plan, periods=periods) if periods else {}
     delegates = _delegates_by_city()
     already = set(
         ReminderItem.objects.filter(period_id__in=list(stages)).exclude(stage=ReminderStage.REQUESTED)
@@ -355,9 +364,14 @@ def reminders_fan_out(*, today=None, queue: bool = True) -> list[OutboxMessage]:
                 todo[user.pk].append((point_id, city_id, period_id, stages[period_id]))
                 users[user.pk] = user
                 reviews.add((user.pk, point_id, city_id, period_id))
+    # A milestone 1, 7 or 30 days late brings its cities' delegates a reminder even with no report to remind of.
+    for city_id in milestone_reminder_cities(plan=plan, today=today):
+        for user in delegates.get(city_id, []):
+            todo.setdefault(user.pk, [])
+            users[user.pk] = user
     # The key holds the day: a second run the same day writes nothing; the rest waits for tomorrow.
-    return _reminder_messages(todo, users, key=f"{REMINDER}:{today.isoformat()}", queue=queue,
-                              reviews=frozenset(reviews))
+    return _reminder_messages(todo, users, key=f"{REMINDER}:{today.isoformat()}", plan=plan, today=today,
+                              queue=queue, reviews=frozenset(reviews))
 
 
 @dataclass
@@ -394,7 +408,8 @@ def reminders_request(*, period: ReportingPeriod, user, city_ids=None) -> Remind
             if person.pk not in recently:
                 todo[person.pk].append((point_id, city_id, period_id, ReminderStage.REQUESTED))
                 users[person.pk] = person
-    written = _reminder_messages(todo, users, key=f"{REMINDER}:requested:{period.pk}:{now.isoformat()}", sender=user)
+    written = _reminder_messages(todo, users, key=f"{REMINDER}:requested:{period.pk}:{now.isoformat()}",
+                                 plan=period.plan, sender=user)
     names = {city.pk: city for city in City.objects.filter(pk__in=cities_missing)}
     reached = {city_id for items in todo.values() for _p, city_id, _pe, _s in items}
     return RemindResult(

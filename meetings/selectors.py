@@ -8,14 +8,16 @@ from datetime import date
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
+from baltmet.history import HIDDEN_FIELDS, HistoryEntry, history_entries
 from cities.models import City
 from cities.roles import UserRoles
 from reports.models import ProgressReport, WorkflowState
 from reports.permissions import visible_reports
 
-from .models import Meeting, Resolution
+from .models import AgendaItem, Attendance, Meeting, MeetingDocument, Resolution
 
 
 def _resolutions():
@@ -145,12 +147,15 @@ class IndicatorLine:
     host_value: object
 
 
-def _overall(points) -> dict:
-    """{point id: (status, derived)} by the portal's rule for a point's overall status, where it has one."""
-    try:
-        from reports.status import overall_statuses
-    except ImportError:
-        return {p.pk: (p.status, False) for p in points}
+def briefing_point_statuses(points, *, roles: UserRoles) -> dict[int, tuple[str | None, bool]]:
+    """{point id: (delivery status, derived)}: the roll-up of each point the briefing pack shows.
+
+    The one place the pack asks for it. Today it is the point's overall status (reports/status.py: the
+    coordinator's, else derived from the cities' latest approved reports); the action point roll-up
+    replaces this body, not the pack, when it lands. `roles` is there for that roll-up, which shows each
+    person what they may see."""
+    from reports.status import overall_statuses
+
     return {pk: (o.status, o.derived) for pk, o in overall_statuses(points).items()}
 
 
@@ -186,7 +191,7 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
             .values_list("action_point_id", "city_id", "state", "delivery_status", "period__label"))
     for point_id, city_id, state, status, label in rows:
         latest[(point_id, city_id)] = {"state": state, "delivery_status": status, "period": label}
-    overall = _overall(points)
+    overall = briefing_point_statuses(points, roles=roles)
 
     areas: dict[int, dict] = {}
     for point in points:
@@ -224,3 +229,36 @@ def briefing_pack(*, meeting: Meeting, roles: UserRoles) -> dict:
         ))
     context["resolutions"] = plan_resolutions(plan)
     return context
+
+
+# History ---------------------------------------------------------------------------------------------------
+
+DOCUMENT_KINDS = {"+": _("added a document"), "-": _("removed a document")}
+ATTENDANCE_KINDS = {"+": _("recorded attendance"), "~": _("changed attendance"), "-": _("removed attendance")}
+AGENDA_KINDS = {"+": _("added an agenda item"), "~": _("changed an agenda item"), "-": _("removed an agenda item")}
+
+
+def meeting_history(meeting: Meeting) -> list[HistoryEntry]:
+    """Who changed what of a meeting and when, newest first: its own fields, the documents added and
+    removed, each city's attendance and each agenda item. Four queries whatever the length of the record;
+    render it with the viewer's time zone active."""
+    records = meeting.history.select_related("history_user").order_by("history_date", "history_id")
+    documents = (MeetingDocument.history.filter(meeting_id=meeting.pk).select_related("history_user")
+                 .order_by("history_date", "history_id"))
+    entries = history_entries(records, Meeting, added_removed=documents, added_removed_kinds=DOCUMENT_KINDS)
+    for row in Attendance.history.filter(meeting_id=meeting.pk).select_related("history_user", "city"):
+        who_came = f" ({row.representatives})" if row.representatives else ""
+        entries.append(HistoryEntry(when=row.history_date, who=row.history_user, kind=ATTENDANCE_KINDS[row.history_type],
+                                    reason=f"{row.city}: {row.get_status_display()}{who_came}"))
+    for row in AgendaItem.history.filter(meeting_id=meeting.pk).select_related("history_user"):
+        entries.append(HistoryEntry(when=row.history_date, who=row.history_user, kind=AGENDA_KINDS[row.history_type],
+                                    reason=f"{row.number}. {row.title}"))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def resolution_history(resolution: Resolution) -> list[HistoryEntry]:
+    """Who changed a resolution's title, text or meeting and when, newest first (the plans and points it
+    concerns are on its page)."""
+    records = resolution.history.select_related("history_user").order_by("history_date", "history_id")
+    return history_entries(records, Resolution, hidden=(*HIDDEN_FIELDS, "plans", "action_points"))

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from baltmet.history import in_viewers_time_zone
 from baltmet.params import id_param
 from cities.access import member_required
 from cities.models import City
@@ -174,3 +176,25 @@ def briefing_download(request, meeting_id):
     response = HttpResponse(briefing_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, briefing_filename(meeting, "pdf"))
     return response
+
+
+def _history_page(request, subject, entries):
+    with in_viewers_time_zone(request.user):
+        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        return render(request, "meetings/history.html", {"subject": subject, "page": page})
+
+
+@member_required
+def meeting_history(request, meeting_id):
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    with in_viewers_time_zone(request.user):
+        entries = selectors.meeting_history(meeting)
+    return _history_page(request, meeting, entries)
+
+
+@member_required
+def resolution_history(request, resolution_id):
+    resolution = get_object_or_404(Resolution, pk=resolution_id)
+    with in_viewers_time_zone(request.user):
+        entries = selectors.resolution_history(resolution)
+    return _history_page(request, resolution, entries)

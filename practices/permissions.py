@@ -3,7 +3,9 @@ and by the services (which refuse). Each takes the person's roles (cities.roles.
 
 Anybody with a role reads every practice; the public (and an account without a role) only those the
 Secretariat published. A city's delegate adds and edits the city's practices; the Secretariat edits any
-and publishes or withdraws them (moderation). Anybody with a role may ask another city about one.
+and publishes or withdraws them (moderation); a city's change to a published practice withdraws it until
+the Secretariat publishes it again (practices.services). Anybody with a role may ask another city about one; the
+questions asked are read by the practice's city and the Secretariat, and each asker reads their own.
 """
 
 from cities.roles import UserRoles
@@ -34,3 +36,8 @@ def can_moderate(roles: UserRoles) -> bool:
 def can_ask(roles: UserRoles, practice: Practice) -> bool:
     """Ask the practice's city about it: anybody with a role, except people of that city."""
     return roles.in_network and practice.city_id not in roles.city_ids
+
+
+def can_read_questions(roles: UserRoles, practice: Practice) -> bool:
+    """Read every question asked about the practice (an asker reads their own: practices.selectors)."""
+    return roles.is_secretariat or practice.city_id in roles.city_ids

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from actions.models import ActionPoint, FocusArea
 
-from .models import Practice, PracticeAttachment
+from .models import ContactRequest, Practice, PracticeAttachment
 
 SEARCH_CONFIG = "english"
 QUERY_MAX = 200
@@ -107,3 +107,37 @@ def practice_detail(practice_id: int) -> Practice:
 def practices_for_point(point: ActionPoint | int, *, limit: int = 20) -> list[Practice]:
     """The practices serving an action point, newest first (one query)."""
     return list(_listed(Practice.objects.filter(action_points=point)).order_by("-updated", "-pk")[:limit])
+
+
+def attachment_history(practice: Practice):
+    """Every link or file added to or removed from the practice (a removed one lives on only here)."""
+    return (PracticeAttachment.history.filter(practice_id=practice.pk).select_related("history_user")
+            .order_by("history_date", "history_id"))
+
+
+def questions_asked(practice: Practice, *, roles, user, limit: int = 50) -> list[ContactRequest]:
+    """The record of "Ask this city" for the practice's page, newest first: every question for its city
+    and the Secretariat, an asker's own for the asker (one query)."""
+    from . import permissions
+
+    requests = ContactRequest.objects.filter(practice=practice).select_related("asked_by", "asking_city")
+    if not permissions.can_read_questions(roles, practice):
+        requests = requests.filter(asked_by=user)
+    return list(requests.order_by("-created", "-pk")[:limit])
+
+
+def published_practice(practice_id: int) -> Practice:
+    """A practice for the public pages: 404 unless the Secretariat published it. Its focus areas and action
+    points are those of plans the public sees (adopted or closed)."""
+    from transparency.selectors import PUBLIC_PLAN_STATUSES
+
+    points = (ActionPoint.objects.filter(focus_area__plan__status__in=PUBLIC_PLAN_STATUSES)
+              .select_related("focus_area__plan").order_by("-focus_area__plan__first_year", "focus_area__number",
+                                                           "sequence"))
+    areas = (FocusArea.objects.filter(plan__status__in=PUBLIC_PLAN_STATUSES).select_related("plan")
+             .order_by("-plan__first_year", "number"))
+    return get_object_or_404(
+        published_practices().prefetch_related(Prefetch("focus_areas", queryset=areas),
+                                                Prefetch("action_points", queryset=points)),
+        pk=practice_id,
+    )

@@ -3,7 +3,8 @@ and "Ask this city".
 
 Every change of a practice locks its row (SELECT … FOR UPDATE) and checks the version the form was
 opened at, so of two people saving at once one goes through and the other is told (PracticeConflict),
-with nothing of theirs written. A contact request is recorded, and its email written to the outbox in
+with nothing of theirs written. A city's change to a published practice takes it off the public pages
+until the Secretariat publishes it again (moderation). A contact request is recorded, and its email written to the outbox in
 the same transaction.
 """
 
@@ -23,6 +24,10 @@ from . import permissions
 from .models import ContactRequest, Practice, PracticeAttachment
 
 FIELDS = ("title", "description", "results", "contact", "languages")
+
+
+class NobodyToAsk(Exception):
+    """Nobody answering for the practice has an email address: a question would reach no one."""
 
 
 class PracticeConflict(Exception):
@@ -56,7 +61,8 @@ def practice_update(*, practice: Practice, version: int, user, data: dict, focus
                     attachments: list[NewEvidence] = ()) -> Practice:
     with FilesKeptOnlyIfCommitted() as stored:
         locked = _lock(practice)
-        if not permissions.can_edit(roles_of(user), locked):
+        roles = roles_of(user)
+        if not permissions.can_edit(roles, locked):
             raise PermissionDenied(_("You may edit practices of your own city only."))
         if locked.version != version:
             raise PracticeConflict(locked)
@@ -65,6 +71,10 @@ def practice_update(*, practice: Practice, version: int, user, data: dict, focus
                 setattr(locked, name, data[name])
         locked.version += 1
         locked._history_user = user
+        if locked.published_at is not None and not permissions.can_moderate(roles):
+            # The public sees only what the Secretariat let through: a city's change goes back to it.
+            locked.published_at, locked.published_by = None, None
+            locked._change_reason = "Changed by its city: off the public pages until the Secretariat publishes it again"
         locked.save()
         if focus_areas is not None:
             locked.focus_areas.set(focus_areas)
@@ -116,7 +126,9 @@ def contact_request_send(*, practice: Practice, user, message: str) -> ContactRe
     roles = roles_of(user)
     if not permissions.can_ask(roles, practice):
         raise PermissionDenied(_("You may not ask about this practice."))
-    recipients = [person for person in contact_recipients(practice) if person.pk != user.pk]
+    recipients = [person for person in contact_recipients(practice) if person.pk != user.pk and person.email]
+    if not recipients:
+        raise NobodyToAsk
     city_id = roles.delegate_city_id or next(iter(sorted(roles.city_ids)), None)
     record = ContactRequest(
         practice=practice, asked_by=user, asking_city_id=city_id, message=message,

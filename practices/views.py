@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan
@@ -16,6 +17,7 @@ from .forms import ContactForm, PracticeForm, SearchForm
 from .models import Practice, PracticeAttachment
 
 PAGE_SIZE = 20
+ATTACHMENT_KINDS = {"+": _lazy("added a link or file"), "-": _lazy("removed a link or file")}
 
 
 @member_required
@@ -42,6 +44,7 @@ def practice_detail(request, practice_id):
         "practice": practice, "can_edit": permissions.can_edit(roles, practice),
         "can_moderate": permissions.can_moderate(roles), "can_ask": permissions.can_ask(roles, practice),
         "contact_form": ContactForm() if permissions.can_ask(roles, practice) else None,
+        "questions": selectors.questions_asked(practice, roles=roles, user=request.user),
     })
 
 
@@ -62,6 +65,7 @@ def _form_page(request, practice=None):
                    "focus_areas": list(practice.focus_areas.all()), "action_points": list(practice.action_points.all()),
                    "version": practice.version}
     form = PracticeForm(request.POST or None, request.FILES or None, initial=initial, cities=cities, plan=plan)
+    was_published = practice is not None and practice.is_published
     conflict = None
     if request.method == "POST" and form.is_valid():
         links = {"focus_areas": form.cleaned_data["focus_areas"], "action_points": form.cleaned_data["action_points"]}
@@ -83,10 +87,16 @@ def _form_page(request, practice=None):
             form = PracticeForm(data, initial=initial, cities=cities, plan=plan)
             form.is_valid()
         else:
-            messages.success(request, _("The practice is saved."))
+            if was_published and not practice.is_published:
+                messages.success(request, _("The practice is saved. It is off the public pages until the "
+                                            "Secretariat publishes it again."))
+            else:
+                messages.success(request, _("The practice is saved."))
             return redirect(practice)
-    return render(request, "practices/form.html", {"form": form, "practice": practice, "conflict": conflict},
-                  status=409 if conflict else 200)
+    return render(request, "practices/form.html", {
+        "form": form, "practice": practice, "conflict": conflict,
+        "goes_back_to_moderation": was_published and not permissions.can_moderate(roles),
+    }, status=409 if conflict else 200)
 
 
 @member_required
@@ -110,7 +120,9 @@ def practice_history(request, practice_id):
     records = practice.history.select_related("history_user").order_by("history_date", "history_id")
     # The focus areas and points it serves are listed on its page; the history tells its texts and publishing.
     with in_viewers_time_zone(request.user):
-        entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"))
+        entries = history_entries(records, Practice, hidden=(*HIDDEN_FIELDS, "focus_areas", "action_points"),
+                                  added_removed=selectors.attachment_history(practice),
+                                  added_removed_kinds=ATTACHMENT_KINDS)
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
         return render(request, "practices/history.html", {"practice": practice, "page": page})
 
@@ -160,7 +172,14 @@ def practice_contact(request, practice_id):
         raise PermissionDenied
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.contact_request_send(practice=practice, user=request.user, message=form.cleaned_data["message"])
-        messages.success(request, _("Your question is on its way to %(city)s.") % {"city": practice.city})
-        return redirect(practice)
+        try:
+            services.contact_request_send(practice=practice, user=request.user,
+                                          message=form.cleaned_data["message"])
+        except services.NobodyToAsk:
+            form.add_error(None, _("Nobody at %(city)s can be reached by email about this practice yet, so the "
+                                   "question was not sent. The Secretariat can put you in touch.")
+                           % {"city": practice.city})
+        else:
+            messages.success(request, _("Your question is on its way to %(city)s.") % {"city": practice.city})
+            return redirect(practice)
     return render(request, "practices/contact.html", {"practice": practice, "form": form})

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actions.milestones import viewers_today
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
+from actions.selectors import overdue_milestones
 from baltmet.history import history_entries, in_viewers_time_zone
 from cities.access import member_required
 from cities.models import City
@@ -50,7 +52,7 @@ def workspace(request, city_slug):
         context["rows"] = selectors.workspace_rows(city=city, period=period)
         context["overdue_count"] = sum(row.overdue for row in context["rows"])
         context["can_write"] = roles.delegate_city_id == city.pk and not period.is_closed
-    context.update(_workspace_extras(city, roles))
+    context.update(_workspace_extras(city, roles, user=request.user, plan=plan))
     context.update(_standing(request.user, city, roles))
     return render(request, "reports/workspace.html", context)
 
@@ -85,11 +87,13 @@ def _chosen_period(request, plan, periods):
     return current_period_of(periods)
 
 
-def _workspace_extras(city, roles):
-    """Tasks other parts of the portal put in the workspace (initiatives waiting for the city's answer)."""
+def _workspace_extras(city, roles, *, user, plan):
+    """Tasks other parts of the portal put in the workspace (initiatives waiting for the city's answer, the
+    overdue milestones of the city and of the points it coordinates)."""
     if roles.delegate_city_id != city.pk:
         return {}
-    return {"pending_consents": pending_consents_for_city(city=city)}
+    return {"pending_consents": pending_consents_for_city(city=city),
+            "overdue_milestones": overdue_milestones(plan=plan, today=viewers_today(user), city_ids=[city.pk])}
 
 
 @member_required

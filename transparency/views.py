@@ -1,14 +1,14 @@
 """The public pages: no sign-in, the same page for everybody (never the session or the person), kept by
 shared caches (transparency.caching). What they show is transparency.selectors — published reports only."""
 
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from indicators import charts
 from indicators import selectors as indicator_selectors
-
-from practices.selectors import published_practices
+from practices.selectors import published_practice, published_practices
 
 from . import opendata, selectors
 from .caching import public_page
@@ -50,6 +50,21 @@ def action_point(request, point_id):
                                                        "practices": practices},
                  title=_("Action point %(number)s") % {"number": point.number},
                  description=point.text[:200])
+
+
+@public_page
+def practice_list(request):
+    page = Paginator(published_practices().defer("search_vector"), 20).get_page(request.GET.get("page"))
+    return _page(request, "public/practices.html", {"page": page}, title=_("Best practices"),
+                 description=_("What the member cities have done well in city administration, shared for "
+                               "others to learn from."))
+
+
+@public_page
+def practice(request, practice_id):
+    practice = published_practice(practice_id)
+    return _page(request, "public/practice.html", {"practice": practice}, title=practice.title,
+                 description=practice.description[:200])
 
 
 @public_page

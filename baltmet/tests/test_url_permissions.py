@@ -9,6 +9,7 @@ Run with PRINT_PERMISSION_MATRIX=1 to print what the portal does now, to review 
 """
 
 import os
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,12 @@ EXPECTED = {
     "actions:action_point_history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "actions:action_point_update": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "actions:home": ((LOGIN, 302, 302, 302, 302, 302, 302, 403, 403), None),
+    # Milestones of 1.3 (Riga coordinates, Tallinn partners; the milestone is Tallinn's): the coordinating city's
+    # delegate and the Secretariat define them; the responsible city's delegate marks its own done.
+    "actions:milestone_add": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "actions:milestone_edit": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "actions:milestone_mark": ((LOGIN, 200, 200, 403, 403, 403, 200, 403, 403), ('anonymous', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "actions:milestone_remove": ((LOGIN, 200, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "actions:plan": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "dashboard:approve": ((LOGIN, 403, 403, 403, 403, 403, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "dashboard:export_csv": ((LOGIN, 403, 403, 403, 403, 200, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
@@ -118,7 +125,9 @@ EXPECTED = {
     "meetings:document": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:document_remove": ((LOGIN, 405, 405, 405, 405, 405, 405, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
+    "meetings:history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:resolution": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
+    "meetings:resolution_history": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
     "meetings:resolution_create": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:resolution_edit": ((LOGIN, 403, 403, 403, 403, 403, 200, 403, 403), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'no_role', 'former_member')),
     "meetings:timeline": ((LOGIN, 200, 200, 200, 200, 200, 200, 403, 403), None),
@@ -150,6 +159,8 @@ EXPECTED = {
     "public:home": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicator": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:indicators": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practice": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
+    "public:practices": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "public:plan": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "sitemap": ((200, 200, 200, 200, 200, 200, 200, 200, 200), ('anonymous', 'own_delegate', 'other_delegate', 'mayor', 'observer', 'chair', 'secretariat', 'no_role', 'former_member')),
     "login": ((200, 302, 302, 302, 302, 302, 302, 302, 302), None),
@@ -234,6 +245,10 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
     meeting, resolution, document, practice, attachment = _meetings_and_practices(
         alice=alice, secretariat=secretariat, cities=cities, plan=assigned["1.3"].focus_area.plan)
     membership = alice.memberships.get()
+    from actions.milestones import milestone_add
+
+    milestone = milestone_add(point=assigned["1.3"], title="Start-up survey", due_date=date.today(),
+                              responsible_city=cities["tallinn"], user=alice)
     from api.services import token_create
 
     api_token, _ = token_create(user=alice, name="Riga's reporting tool", second_factor_passed=True)
@@ -248,6 +263,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
         "token": preferences_token(user=mayor),
         "meeting_id": meeting.pk, "resolution_id": resolution.pk, "document_id": document.pk,
         "practice_id": practice.pk, "attachment_id": attachment.pk, "token_id": api_token.pk,
+        "milestone_id": milestone.pk,
     }
     tokens = {"dashboard:invitation_accept": invitation_token, "password_reset_confirm": "set-password"}
     no_role = UserFactory(username="nobody")  # an active account nobody gave a role
@@ -261,7 +277,7 @@ def world(assigned, periods, cities, alice, bob, mayor, observer, chair, secreta
 
 
 def _meetings_and_practices(*, alice, secretariat, cities, plan):
-    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file."""
+    """A meeting with a file and a resolution; a practice of Riga's (alice's) with a file, published."""
     from datetime import date
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -278,6 +294,7 @@ def _meetings_and_practices(*, alice, secretariat, cities, plan):
     pdf = NewEvidence(upload=SimpleUploadedFile("map.pdf", b"%PDF-1.4 map"), content_type="application/pdf")
     practice = practices.practice_create(user=alice, city=cities["riga"], attachments=[pdf],
                                          data={"title": "Start-up map", "description": "A map."})
+    practices.practice_publish(practice=practice, user=secretariat)
     return meeting, resolution, meeting.documents.get(), practice, practice.attachments.get()
 
 

@@ -53,18 +53,27 @@ def test_the_demo_is_a_network_in_the_middle_of_its_work(db, settings, client):
     client.post("/accounts/login/", {"username": "riga.delegate", "password": "demo-pass-123"})
     page = client.get("/", follow=True).content.decode()
     assert "Riga: your action points" in page and current.title in page
-    assert "overdue" not in page.lower() and "Write report" in page and "Continue" in page
+    reports_part = page.split('<section class="overdue-milestones"')[0]
+    assert "overdue" not in reports_part.lower() and "Write report" in page and "Continue" in page
+    # Some milestones are done, one is overdue (the dashboard and reminders show it).
+    from actions.models import Milestone
+
+    milestones = Milestone.objects.filter(action_point__focus_area__plan=current)
+    assert milestones.count() == 5 and milestones.filter(done=True).count() == 2
+    assert [m.title for m in milestones.overdue(today)] == ["Indicator owners named in every city"]
 
 
 def test_it_is_idempotent(db, settings):
     settings.DEBUG = True
     load_demo()
-    counts = [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership)]
+    from actions.models import Milestone
+
+    counts = [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership, Milestone)]
     history = ProgressReport.history.count() + ActionPoint.history.count()
 
     load_demo()
 
-    assert [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership)] == counts
+    assert [m.objects.count() for m in (City, ActionPoint, ProgressReport, Membership, Milestone)] == counts
     assert ProgressReport.history.count() + ActionPoint.history.count() == history
 
 

@@ -155,3 +155,161 @@ def test_the_briefing_page_runs_the_same_queries_whatever_the_data(meetings, ass
             point.partner_cities.add(cities[slug])
             _approve(ProgressReport.objects.create(action_point=point, city=cities[slug], period=periods["2011 H2"]))
     assert_constant_queries(small, count_queries(lambda: client.get(url)))
+
+
+def test_a_plan_shows_the_resolutions_behind_it(meetings, plan, secretariat, mayor, client_for):
+    from actions.models import ActionPlan
+
+    other = ActionPlan.objects.create(title="Action plan 2002–2005", first_year=2002, last_year=2005)
+    services.resolution_create(user=secretariat, data={"meeting": meetings["earlier"], "title": "Older resolution",
+                                                       "text": "Another plan."}, plans=[other])
+    page = client_for(mayor).get(plan.get_absolute_url()).content.decode()
+    assert "Resolutions behind this plan" in page
+    assert "Copenhagen Resolution" in page and meetings["resolution"].get_absolute_url() in page
+    assert "Older resolution" not in page  # behind the other plan only
+    assert "Mayors&#x27; Meeting in Copenhagen" in page  # where it was adopted
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+BALTIC = "Rīga, Vilnius — Šiauliai, Санкт-Петербург"
+
+
+def test_the_briefing_pack_pdf_writes_latvian_lithuanian_and_russian_in_the_shipped_font(meetings, secretariat,
+                                                                                        client_for):
+    meeting = meetings["later"]
+    meeting.title = BALTIC
+    meeting.save()
+
+    response = client_for(secretariat).get(reverse("meetings:briefing_pdf", args=[meeting.pk]))
+
+    text = _pdf_text(response.content)
+    assert "Rīga" in text and "Vilnius — Šiauliai" in text and "Санкт-Петербург" in text
+    # The font embedded is the one in static/fonts, not one the machine happens to have.
+    fonts = {str(font.get_object().get("/BaseFont")) for page in PdfReader(io.BytesIO(response.content)).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in name for name in fonts), fonts
+
+
+def test_without_the_shipped_font_the_letters_would_be_lost(meetings, monkeypatch):
+    # The check above can fail: the PDF's built-in Helvetica has no Cyrillic and no "ī".
+    from cities.roles import UserRoles
+    from meetings import briefing
+    from meetings.selectors import briefing_pack
+
+    meeting = meetings["later"]
+    meeting.title = BALTIC
+    meeting.save()
+    monkeypatch.setattr(briefing, "pdf_fonts", dict)
+    text = _pdf_text(briefing.briefing_pdf(briefing_pack(meeting=meeting, roles=UserRoles(is_secretariat=True))))
+    assert "Санкт-Петербург" not in text and "Rīga" not in text
+
+
+def test_the_briefing_pack_has_each_point_s_status_the_initiatives_decided_since_and_the_indicators(
+        meetings, assigned, cities, plan, secretariat, alice, riga_report, client_for):
+    from datetime import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from indicators.models import Indicator, IndicatorValue
+    from initiatives.models import Initiative, InitiativeState
+
+    point = assigned["1.3"]
+    riga_report.delivery_status = "at_risk"
+    _approve(riga_report)
+
+    def initiative(title, state, when):
+        return Initiative.objects.create(
+            plan=plan, action_point=point, title=title, proposing_city=cities["riga"], state=state,
+            decided_at=timezone.make_aware(datetime(*when, 12)))
+
+    initiative("Start-up map of the Baltic", InitiativeState.APPROVED, (2011, 6, 1))
+    initiative("Decided before the previous meeting", InitiativeState.APPROVED, (2011, 2, 1))
+    initiative("Decided after this meeting", InitiativeState.APPROVED, (2012, 1, 5))
+    Initiative.objects.create(plan=plan, action_point=point, title="Still waiting", proposing_city=cities["riga"])
+    indicator = Indicator.objects.create(name="Start-ups per 1,000 inhabitants", unit="start-ups", first_year=2008,
+                                         last_year=2012)
+    indicator.action_points.add(point)
+    for slug, value in (("riga", "4"), ("tallinn", "6"), ("oslo", "9")):
+        IndicatorValue.objects.create(indicator=indicator, city=cities[slug], year=2010, value=Decimal(value),
+                                      source="Statistics office")
+    IndicatorValue.objects.create(indicator=indicator, city=cities["riga"], year=2013, value=1, source="Later")
+
+    response = client_for(secretariat).get(reverse("meetings:briefing_pdf", args=[meetings["later"].pk]))
+    text = _pdf_text(response.content)
+
+    assert "Action point 1.3" in text and "Overall status: At risk (from the cities' latest approved reports)" in text
+    assert "Start-up map of the Baltic — Approved" in text
+    assert "Decided before the previous meeting" not in text and "Decided after this meeting" not in text
+    assert "Still waiting" not in text
+    # Latest year up to the meeting, the network's median and the host's (Rīga's) value.
+    assert "Start-ups per 1,000 inhabitants (start-ups) 2010 6 3 4" in text
+
+
+def test_a_meeting_s_page_shows_attendance_by_city_agenda_and_minutes(meetings, cities, secretariat, mayor,
+                                                                     client_for):
+    meeting = meetings["later"]
+    services.meeting_update(meeting=meeting, version=meeting.version, user=secretariat, data={}, attendance=[
+        services.Presence(cities["riga"].pk, "present", "Nils Ušakovs"),
+        services.Presence(cities["oslo"].pk, "apologies"),
+        services.Presence(cities["tallinn"].pk, "represented", "By Helsinki")])
+
+    page = client_for(mayor).get(meeting.get_absolute_url()).content.decode()
+
+    rows = page[page.index("Attendance by city"):page.index("</table>")]
+    assert "Nils Ušakovs" in rows and "Sent apologies" in rows and "Represented by another city" in rows
+    assert rows.index("Oslo") < rows.index("Riga") < rows.index("Tallinn")  # by city name
+    assert "Progress of the plan" in page and "Opened by the Mayor of Rīga." in page
+    assert meeting.history.count() == 2 and Attendance.history.filter(city=cities["tallinn"]).count() == 1
+
+
+def test_meeting_documents_follow_the_evidence_upload_rules(meetings, secretariat, client_for, settings, tmp_path,
+                                                           monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports import evidence_files
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(evidence_files, "MAX_EVIDENCE_BYTES", 1000)
+    meeting = meetings["later"]
+    data = {"kind": meeting.kind, "title": meeting.title, "date": meeting.date, "host_city": meeting.host_city_id,
+            "version": meeting.version}
+    url = reverse("meetings:edit", args=[meeting.pk])
+    client = client_for(secretariat)
+    for upload, error in ((SimpleUploadedFile("big.pdf", b"%PDF-1.4 " + b"x" * 1000), "can be up to"),
+                          (SimpleUploadedFile("slides.docx", b"%PDF-1.4 slides"), "rename it"),
+                          (SimpleUploadedFile("empty.pdf", b""), "empty")):
+        response = client.post(url, {**data, "attach_file": upload})
+        assert response.status_code == 200 and error in response.content.decode(), error
+    assert meeting.documents.count() == 0
+    client.post(url, {**data, "attach_file": SimpleUploadedFile("../../Ordre du jour: Rīga.pdf", b"%PDF-1.4 a")})
+    document = meeting.documents.get()
+    assert "/" not in document.filename and document.file.name.startswith(f"meetings/{meeting.pk}/")
+    assert document.content_type == "application/pdf"
+
+
+def test_a_meeting_and_a_resolution_have_their_history(meetings, cities, secretariat, mayor, client_for, settings,
+                                                       tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from reports.services import NewEvidence
+
+    meeting = meetings["later"]
+    meeting = services.meeting_update(
+        meeting=meeting, version=meeting.version, user=secretariat, data={"minutes": "Signed minutes."},
+        agenda=["Opening", "Budget 2012"], attendance=[services.Presence(cities["riga"].pk, "apologies")],
+        documents=[NewEvidence(url="https://example.org/invitation", title="Invitation")])
+    services.document_remove(document=meeting.documents.get(), user=secretariat)
+    resolution = meetings["resolution"]
+    services.resolution_update(resolution=resolution, version=resolution.version, user=secretariat,
+                               data={"text": "The cities agree to work together, from now on."})
+
+    page = client_for(mayor).get(reverse("meetings:history", args=[meeting.pk])).content.decode()
+    assert "Opened by the Mayor of Rīga." in page and "Signed minutes." in page  # minutes before and after
+    assert "added a document" in page and "removed a document" in page and "Invitation" in page
+    assert "changed attendance" in page and "Riga: Sent apologies" in page
+    assert "changed an agenda item" in page and "2. Budget 2012" in page
+    page = client_for(mayor).get(reverse("meetings:resolution_history", args=[resolution.pk])).content.decode()
+    assert "The cities agree to work together." in page and "from now on." in page

@@ -151,3 +151,121 @@ def test_two_saves_of_one_practice_at_once_one_wins(postgres, cities):
         assert sorted(a.status_code for a in answers) == [302, 409]
         practice.refresh_from_db()
         assert practice.version == 2 and practice.history.count() == 2
+
+
+def test_the_questions_asked_are_on_record_for_the_city_the_secretariat_and_the_asker(cities, alice, bob, mayor,
+                                                                                      chair, secretariat, client_for):
+    practice = _practice(alice, cities["riga"], contact=alice)
+    services.contact_request_send(practice=practice, user=bob, message="How do you clear the lanes?")
+    record = ContactRequest.objects.get()
+    assert record.history.get().history_user == bob and alice.email in record.recipients
+
+    for reader in (alice, mayor, secretariat, bob):  # Riga's people, the Secretariat, the asker
+        page = client_for(reader).get(practice.get_absolute_url()).content.decode()
+        assert "Questions asked" in page and "How do you clear the lanes?" in page and "(Tallinn)" in page
+    # The chair asked nothing and reads nobody else's question.
+    page = client_for(chair).get(practice.get_absolute_url()).content.decode()
+    assert "How do you clear the lanes?" not in page
+
+
+def test_a_question_nobody_could_receive_is_not_sent_and_the_asker_is_told(cities, alice, bob, client_for):
+    alice.email = ""
+    alice.save()
+    practice = _practice(alice, cities["riga"], contact=alice)
+
+    response = client_for(bob).post(reverse("practices:contact", args=[practice.pk]), {"message": "Hello?"})
+
+    assert response.status_code == 200 and "can be reached by email" in response.content.decode()
+    assert ContactRequest.objects.count() == 0 and not OutboxMessage.objects.filter(kind="practice_contact").exists()
+    assert "Hello?" in response.content.decode()  # the question is still in the form
+
+
+def test_a_practice_s_files_follow_the_evidence_upload_rules_and_its_history_tells_them(cities, alice, bob,
+                                                                                       client_for, settings,
+                                                                                       tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    practice = _practice(alice, cities["riga"])
+    client = client_for(alice)
+    data = {"title": practice.title, "city": cities["riga"].pk, "description": practice.description,
+            "version": practice.version}
+    refused = client.post(reverse("practices:edit", args=[practice.pk]),
+                          {**data, "attach_file": SimpleUploadedFile("map.png", b"MZ\x90\x00 an executable")})
+    assert refused.status_code == 200 and "is not a PDF, DOCX, XLSX, PNG or JPEG" in refused.content.decode()
+    assert practice.attachments.count() == 0
+
+    client.post(reverse("practices:edit", args=[practice.pk]),
+                {**data, "attach_file": SimpleUploadedFile("Rīgas karte.pdf", b"%PDF-1.4 map")})
+    attachment = practice.attachments.get()
+    assert attachment.content_type == "application/pdf" and attachment.filename.startswith("Rīgas")
+    download = client_for(bob).get(reverse("practices:attachment", args=[practice.pk, attachment.pk]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 map" and "attachment" in download["Content-Disposition"]
+    client.post(reverse("practices:attachment_remove", args=[practice.pk, attachment.pk]))
+
+    history = client.get(reverse("practices:history", args=[practice.pk])).content.decode()
+    assert "added a link or file" in history and "removed a link or file" in history and "Rīgas" in history
+
+
+def test_search_by_focus_area(assigned, cities, alice, mayor, client_for):
+    point = assigned["1.3"]
+    served = services.practice_create(user=alice, city=cities["riga"], focus_areas=[point.focus_area],
+                                      data={"title": "Innovation vouchers", "description": "Vouchers."})
+    _practice(alice, cities["riga"])
+    page = client_for(mayor).get(reverse("practices:list"), {"focus_area": point.focus_area_id})
+    assert [p.title for p in page.context["page"]] == [served.title]
+
+
+def test_a_published_practice_is_on_the_public_pages_and_leaves_them_when_withdrawn(assigned, cities, alice,
+                                                                                   secretariat):
+    from django.test import Client
+
+    point = assigned["1.3"]
+    practice = services.practice_create(
+        user=alice, city=cities["riga"], action_points=[point], focus_areas=[point.focus_area],
+        data={"title": "Rīga start-up map", "description": "A map of every incubator.", "results": "40 desks.",
+              "languages": ["lv", "ru"], "contact": alice})
+    hidden = _practice(alice, cities["riga"], title="Internal draft")
+    public = Client()
+    detail = reverse("public:practice", args=[practice.pk])
+    assert public.get(detail).status_code == 404
+    assert "Rīga start-up map" not in public.get(reverse("public:practices")).content.decode()
+
+    services.practice_publish(practice=practice, user=secretariat)
+
+    listing = public.get(reverse("public:practices")).content.decode()
+    assert "Rīga start-up map" in listing and hidden.title not in listing
+    page = public.get(detail).content.decode()
+    assert "A map of every incubator." in page and "40 desks." in page and "Latvian, Russian" in page
+    assert reverse("public:action_point", args=[point.pk]) in page
+    assert alice.email not in page and alice.username not in page  # the contact person stays internal
+    assert detail in public.get(reverse("public:action_point", args=[point.pk])).content.decode()
+    assert public.get(reverse("public:practice", args=[hidden.pk])).status_code == 404
+
+    before = public.get(detail)
+    services.practice_publish(practice=practice, user=secretariat, publish=False)
+    assert public.get(detail, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 404
+
+
+def test_a_city_s_change_to_a_published_practice_goes_back_to_the_secretariat(cities, alice, secretariat,
+                                                                             client_for):
+    practice = _practice(alice, cities["riga"])
+    services.practice_publish(practice=practice, user=secretariat)
+    practice.refresh_from_db()
+    url = reverse("practices:edit", args=[practice.pk])
+    assert "Saving a change takes it off them" in client_for(alice).get(url).content.decode()
+
+    response = client_for(alice).post(url, {"title": "Bicycle lanes all year", "city": cities["riga"].pk,
+                                            "description": practice.description, "version": practice.version},
+                                      follow=True)
+
+    assert "off the public pages until the Secretariat publishes it again" in response.content.decode()
+    practice.refresh_from_db()
+    assert practice.title == "Bicycle lanes all year" and not practice.is_published
+    assert list(selectors.published_practices()) == []
+    assert practice.history.first().history_change_reason.startswith("Changed by its city")
+    # The Secretariat's own corrections keep it published.
+    services.practice_publish(practice=practice, user=secretariat)
+    practice.refresh_from_db()
+    services.practice_update(practice=practice, version=practice.version, user=secretariat, data={"title": "Lanes"})
+    assert list(selectors.published_practices()) == [practice]
