@@ -42,4 +42,3 @@ class PersonsLanguage:
             timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             pass  # an unknown zone keeps the portal's own
-        return
