@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate demo clean check-deploy e2e-tools
+.PHONY: run test setup migrate demo clean check-deploy e2e-tools translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -17,6 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 	mkdir -p var/outbox var/media var/staticfiles
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py compile_catalogues -v0
+
+# For translators: the catalogues brought up to date with the code (new strings added, changed ones marked
+# fuzzy), then compiled. Refreshing needs GNU gettext (xgettext, msgmerge: `apt-get install gettext`);
+# after only editing a .po, `make setup` or `manage.py compile_catalogues` is enough and needs nothing.
+translations: setup
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemessages --all --ignore=node_modules --ignore=var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py compile_catalogues
 
 migrate: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput

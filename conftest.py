@@ -32,6 +32,16 @@ def _fast_password_hashing():
     ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_catalogues():
+    """`make setup` compiles the translation catalogues; a checkout where it never ran has no .mo files,
+    so they are compiled here. A stale one is left for baltmet/tests/test_catalogues.py to report."""
+    from baltmet.catalogues import compile_all, sources
+
+    if any(not path.with_suffix(".mo").exists() for path in sources()):
+        compile_all()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: ids come round again when the database is rolled back."""

@@ -136,3 +136,15 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
     invitation._history_user = person
     invitation.save(update_fields=["used_at", "user"])
     return person
+
+
+def user_language_set(*, user, language: str) -> bool:
+    """The person's own choice of language, kept on their account for their pages and the emails they get.
+    Returns whether it changed (a history row only then)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not offered."))
+    if user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

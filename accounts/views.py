@@ -1,8 +1,13 @@
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from twofactor.pending import pending_start
 from twofactor.selectors import two_factor_on
@@ -55,3 +60,21 @@ def invitation_accept(request, token):
         messages.success(request, _("Your account is ready. Log in with your email address and new password."))
         return redirect("login")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@csrf_exempt
+@require_POST
+def language_set(request):
+    """The header's language switcher: Django's set_language (the cookie, back to the page), and for a signed-in
+    person the choice kept on their account. Choosing a language needs no token, so the public pages, which
+    shared caches keep, can offer the switcher; changing an account still does (a forged form only moves
+    the cookie, which the person's stored language puts back on their next page)."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and _csrf_passes(request):
+        services.user_language_set(user=request.user, language=language)
+    return response
+
+
+def _csrf_passes(request) -> bool:
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None

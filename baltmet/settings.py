@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Public pages and the public API see an anonymous visitor, whoever asks (transparency/middleware.py).
     "transparency.middleware.PublicPagesAreAnonymous",
+    # Then a signed-in person's own language and time zone, as their emails have them (accounts/middleware.py).
+    "accounts.middleware.PersonsLanguage",
     # Whether the session passed the second factor; then the gate that asks for it (twofactor/).
     "django_otp.middleware.OTPMiddleware",
     "twofactor.middleware.TwoFactorGate",
@@ -173,6 +175,11 @@ LANGUAGES = [
     ("da", _("Danish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The header's language switcher remembers a visitor's choice in this cookie (a signed-in person's is also
+# kept on their account: accounts/middleware.py). Only the server reads it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
@@ -275,6 +282,7 @@ CELERY_BEAT_SYNC_EVERY = 1
 # Production hardening: on whenever DEBUG is off (behind TLS), individually overridable.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

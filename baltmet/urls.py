@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from api import views as api_views
 from baltmet.views import favicon
 from transparency.urls import sitemap as public_sitemap
@@ -26,6 +27,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the static files.
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switcher (accounts/views.py), under the name Django gives its own.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("", include("ops.urls")),
 ]

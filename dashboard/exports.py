@@ -47,7 +47,7 @@ EXPORT_COLUMNS = (
 
 def _person(first, last, username):
     """As str(user) says it: the full name, else the username."""
-    return f"{first} {last}".strip() or username or ""
+    return " ".join(part for part in (first, last) if part) or username or ""  # nobody yet: empty, not "None None"
 
 
 # Rows read from the database at a time. Small enough that a plan's export and the whole network's

@@ -13,6 +13,7 @@ import hashlib
 from datetime import UTC, datetime
 from functools import wraps
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -92,6 +93,9 @@ def public_page(view):
         # A response that read the session or sets a cookie is somebody's own: it stays private.
         session = getattr(request, "session", None)
         personal = bool(response.cookies) or (session is not None and session.accessed)
+        # A language chosen with the switcher (its cookie) is the visitor's own: shared caches vary only on
+        # Accept-Language, so such a page is kept by the browser alone.
+        personal = personal or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
         if response.status_code in (200, 304) and not personal:
             patch_cache_control(response, public=True, max_age=MAX_AGE)
             patch_vary_headers(response, ("Accept-Language",))

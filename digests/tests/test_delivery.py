@@ -81,7 +81,8 @@ def test_the_preview_matches_what_is_sent(network, smtp_server):
     send(_planned(only_email=mayor.email)[0])
 
     [message] = smtp_server.received()
-    assert message["Subject"] == preview.subject
+    # (A long encoded subject starts on a folded line; Python's parser keeps the fold's space.)
+    assert message["Subject"].strip() == preview.subject
     assert _text_of(message).strip().splitlines() == preview.body_text.strip().splitlines()
     assert _html_of(message).strip().splitlines() == preview.body_html.strip().splitlines()
 
