@@ -23,7 +23,7 @@ setup: $(STAMP)
 # fuzzy), then compiled. Refreshing needs GNU gettext (xgettext, msgmerge: `apt-get install gettext`);
 # after only editing a .po, `make setup` or `manage.py compile_catalogues` is enough and needs nothing.
 translations: setup
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemessages --all --ignore=node_modules --ignore=var
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py makemessages --all --no-obsolete --ignore=node_modules --ignore=var
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py compile_catalogues
 
 migrate: setup
