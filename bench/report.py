@@ -177,7 +177,8 @@ def table(results: dict, *, markdown=False) -> str:
                    f"connections of {load['people']} people ({', '.join(load.get('roles', []))}), each pausing "
                    f"{load['think_ms'][0]}–{load['think_ms'][1]} ms between pages as a person would; "
                    f"{load['seconds']} s; a writer saving and submitting reports {load.get('writer', {}).get('rate')} "
-                   f"times a second ({load.get('writer', {}).get('errors')} errors)")
+                   f"times a second (p95 {load.get('writer', {}).get('p95_ms')} ms for opening and saving; "
+                   f"{load.get('writer', {}).get('errors')} errors)")
         for t in load["targets"]:
             if "error" in t:
                 out.append(f"  {t['name']}: {t['error']}")
