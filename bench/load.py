@@ -288,6 +288,7 @@ def main():
 
         threads = [threading.Thread(target=load, args=("dashboard", half)),
                    threading.Thread(target=load, args=("queue and workspaces", options.connections - half))]
+        result["load_average_before"] = os.getloadavg()  # the machine's other work, for reading the figures
         writer.start()
         for thread in threads:
             thread.start()
@@ -295,6 +296,7 @@ def main():
             thread.join()
         stop.set()
         writer.join(timeout=30)
+        result["load_average_after"] = os.getloadavg()
         result["targets"] = [{"name": name, **figures} for name, figures in outcomes.items()]
         result["writer"] = writer.figures()
         result["errors"] = sum(t.get("errors", 1) for t in result["targets"]) + writer.errors
