@@ -137,6 +137,7 @@ class Writer(threading.Thread):
         self.done = self.errors = 0
         self.details = []
         self.latencies_ms = []
+        self.elapsed = 0.0
         self._lock = threading.Lock()
         # Every delegate's session before the clock starts, in the main thread (it writes to the
         # database); the saves' threads only speak HTTP.
