@@ -193,8 +193,9 @@ def table(results: dict, *, markdown=False) -> str:
                        f"p95 {t.get('p95_ms')} ms")
         if load.get("load_average_before"):
             before, after = load["load_average_before"], load.get("load_average_after") or ["?"]
-            out.append(f"  the machine's load average (1 min) before the load test {before[0]:.2f}, after {after[0]:.2f} "
-                       f"(on {os.cpu_count()} cores; well above the cores means other work shared them)")
+            out.append(f"  the machine's load average (1 min) before the load test {before[0]:.2f}, "
+                       f"after {after[0]:.2f} (on {os.cpu_count()} cores; well above the cores means other "
+                       "work shared them)")
     else:
         out.append(f"Load test: {'skipped' if not load else 'not available'} ({load.get('reason') or '--skip-load'})")
     m = results.get("machine") or {}
