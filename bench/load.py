@@ -1,4 +1,5 @@
-"""The served portal under load as people use it: gunicorn (2 workers) on 127.0.0.1; at least eight people
+"""The served portal under load as people use it: gunicorn on 127.0.0.1 with the deployed settings
+(deploy/gunicorn.conf.py: sync workers, 2 × cores + 1 of them unless --workers says otherwise); at least eight people
 of different roles, each with their own session, reading the dashboard, the review queue and their
 workspaces (16 connections, each pausing between pages as a person reading would), while a writer saves
 and submits reports through the same server five times a second.
@@ -121,15 +122,29 @@ def run_wrk(base, file: Path, *, seconds, connections, think=THINK_MS) -> dict:
 
 
 class Writer(threading.Thread):
-    """A delegate at work, five times a second: opens one of their city's open reports, saves it (and
-    every fifth time submits it), through the server like a browser (session, CSRF token, the form's
-    version). Any answer but the redirect after a save counts as an error."""
+    """Delegates at work, five saves a second: each save opens one of their city's open reports and saves
+    it (every fifth submits it), through the server like a browser (session, CSRF token, the form's
+    version). The saves are started on a clock, not one after the other: a save that waits for the
+    server does not delay the next one (a busy portal does not make people type slower), so the rate
+    kept says whether the server keeps up with five a second. A report is never saved twice at once.
+    Any answer but the redirect after a save counts as an error."""
+
+    MAX_IN_FLIGHT = 16  # beyond that the server is not keeping up: the clock waits rather than piling on
 
     def __init__(self, base, reports, stop):
         super().__init__(daemon=True)
         self.base, self.reports, self.stop = base, reports, stop
         self.done = self.errors = 0
         self.details = []
+        self.latencies_ms = []
+        self.elapsed = 0.0
+        self._lock = threading.Lock()
+        # Every delegate's session before the clock starts, in the main thread (it writes to the
+        # database); the saves' threads only speak HTTP.
+        self._openers = {}
+        for _report_id, person in reports:
+            if person.pk not in self._openers:
+                self._openers[person.pk] = self._opener(person)
 
     def _opener(self, person):
         jar = http.cookiejar.CookieJar()
@@ -159,25 +174,53 @@ class Writer(threading.Thread):
             if error.code != 302:
                 raise RuntimeError(f"the save answered {error.code}") from None
 
-    def run(self):
-        openers = {}
-        queue = list(self.reports)
-        began, n = time.monotonic(), 0
-        while not self.stop.is_set() and queue:
-            report_id, person = queue[n % len(queue)]
-            opener = openers.setdefault(person.pk, self._opener(person))
-            submit = n % WRITES_PER_SECOND == WRITES_PER_SECOND - 1
-            try:
-                self.write(opener, report_id, submit)
+    def _one(self, item, submit, slots, waiting):
+        report_id, person = item
+        begin = time.monotonic()
+        try:
+            self.write(self._openers[person.pk], report_id, submit)
+            with self._lock:
                 self.done += 1
-                if submit:
-                    queue.remove((report_id, person))
-            except Exception as error:  # counted, and shown with the figures
+                self.latencies_ms.append((time.monotonic() - begin) * 1000)
+        except Exception as error:  # counted, and shown with the figures
+            with self._lock:
                 self.errors += 1
                 self.details.append(str(error)[:200])
+        finally:
+            if not submit:
+                waiting.append(item)  # saved, not submitted: it may be saved again later
+            slots.release()
+
+    def run(self):
+        from collections import deque
+
+        waiting = deque(self.reports)
+        slots = threading.BoundedSemaphore(self.MAX_IN_FLIGHT)
+        threads = []
+        began, n = time.monotonic(), 0
+        while not self.stop.is_set():
+            slots.acquire()
+            try:
+                item = waiting.popleft()
+            except IndexError:
+                slots.release()
+                break
+            submit = n % WRITES_PER_SECOND == WRITES_PER_SECOND - 1
+            thread = threading.Thread(target=self._one, args=(item, submit, slots, waiting), daemon=True)
+            thread.start()
+            threads.append(thread)
             n += 1
             time.sleep(max(0.0, began + n / WRITES_PER_SECOND - time.monotonic()))
-        self.elapsed = time.monotonic() - began
+        for thread in threads:
+            thread.join(timeout=30)
+        self.elapsed = time.monotonic() - began  # until the last save answered
+
+    def figures(self) -> dict:
+        latencies = sorted(self.latencies_ms)
+        p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else None
+        return {"writes": self.done, "errors": self.errors,
+                "rate": round(self.done / self.elapsed, 1) if self.elapsed else 0,
+                "p95_ms": round(p95, 1) if p95 is not None else None, "error_detail": self.details[:5]}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -202,8 +245,11 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: as deployed, WEB_CONCURRENCY or 2 × cores + 1)")
     options = parser.parse_args()
+    if options.workers is None:  # what deploy/gunicorn.conf.py chooses
+        options.workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
     WORK.mkdir(parents=True, exist_ok=True)
     result = {"workers": options.workers, "connections": options.connections, "seconds": options.seconds,
               "think_ms": list(THINK_MS), "targets": []}
@@ -220,7 +266,8 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "baltmet.wsgi:application", "--workers", str(options.workers),
+        [str(Path(sys.executable).parent / "gunicorn"), "baltmet.wsgi:application",
+         "--config", str(ROOT / "deploy" / "gunicorn.conf.py"), "--workers", str(options.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "baltmet.settings"}, start_new_session=True,
         stderr=open(WORK / "gunicorn.log", "w"),
@@ -242,6 +289,7 @@ def main():
 
         threads = [threading.Thread(target=load, args=("dashboard", half)),
                    threading.Thread(target=load, args=("queue and workspaces", options.connections - half))]
+        result["load_average_before"] = os.getloadavg()  # the machine's other work, for reading the figures
         writer.start()
         for thread in threads:
             thread.start()
@@ -249,12 +297,11 @@ def main():
             thread.join()
         stop.set()
         writer.join(timeout=30)
+        result["load_average_after"] = os.getloadavg()
         result["targets"] = [{"name": name, **figures} for name, figures in outcomes.items()]
-        result["writer"] = {"writes": writer.done, "errors": writer.errors,
-                            "rate": round(writer.done / writer.elapsed, 1) if writer.elapsed else 0,
-                            "error_detail": writer.details[:5]}
+        result["writer"] = writer.figures()
         result["errors"] = sum(t.get("errors", 1) for t in result["targets"]) + writer.errors
-        # For information: how many pages a second the two workers serve with nobody pausing.
+        # For information: how many pages a second the workers serve with nobody pausing.
         result["saturation"] = [{"name": "dashboard", **run_wrk(base, files["dashboard"], seconds=10,
                                                                 connections=options.connections, think=(0, 0))}]
     finally:

@@ -6,6 +6,7 @@ docs/performance.md.
 
 import argparse
 import json
+import os
 
 QUERY_LIMIT = 15
 GROWTH_LIMIT = 1.2  # a page at scale 10 against the same page at scale 1
@@ -177,7 +178,10 @@ def table(results: dict, *, markdown=False) -> str:
                    f"connections of {load['people']} people ({', '.join(load.get('roles', []))}), each pausing "
                    f"{load['think_ms'][0]}–{load['think_ms'][1]} ms between pages as a person would; "
                    f"{load['seconds']} s; a writer saving and submitting reports {load.get('writer', {}).get('rate')} "
-                   f"times a second ({load.get('writer', {}).get('errors')} errors)")
+                   f"times a second ("
+                   + (f"p95 {load['writer']['p95_ms']} ms for opening and saving; "
+                      if load.get("writer", {}).get("p95_ms") is not None else "")
+                   + f"{load.get('writer', {}).get('errors')} errors)")
         for t in load["targets"]:
             if "error" in t:
                 out.append(f"  {t['name']}: {t['error']}")
@@ -187,6 +191,11 @@ def table(results: dict, *, markdown=False) -> str:
         for t in load.get("saturation", []):
             out.append(f"  saturation (for information, no pauses), {t['name']}: {t.get('rps')} req/s, "
                        f"p95 {t.get('p95_ms')} ms")
+        if load.get("load_average_before"):
+            before, after = load["load_average_before"], load.get("load_average_after") or ["?"]
+            out.append(f"  the machine's load average (1 min) before the load test {before[0]:.2f}, "
+                       f"after {after[0]:.2f} (on {os.cpu_count()} cores; well above the cores means other "
+                       "work shared them)")
     else:
         out.append(f"Load test: {'skipped' if not load else 'not available'} ({load.get('reason') or '--skip-load'})")
     m = results.get("machine") or {}

@@ -38,10 +38,17 @@ def block_rows(block) -> str:
             badge = f'<a href="{escape(cell.report_url)}">{badge}</a>'
         return f"{start}{badge}</td>"
 
+    days = {}  # a day's label, formatted once: many points were last reported on the same day
+
+    def day(moment):
+        local = timezone.localdate(moment)
+        if local not in days:
+            days[local] = date_format(local, "DATE_FORMAT")
+        return days[local]
+
     rows = []
     for row in block.rows:
-        last = (date_format(timezone.localtime(row.last_reported), "DATE_FORMAT") if row.last_reported
-                else never)
+        last = day(row.last_reported) if row.last_reported else never
         stale_class = ' class="stale"' if row.is_stale else ""
         rows.append(
             f'<tr{stale_class}><th scope="row"><a href="{escape(row.url)}" '

@@ -92,6 +92,8 @@ def queue(request):
     filters = form.filters()
     filters.pop("state", None)
     page = _page(request, selectors.review_queue(**filters))
+    # Read here, not halfway through the template.
+    page.object_list = selectors.mark_consolidated(page.object_list, form.plans)
     return render(request, "dashboard/queue.html", {
         "form": form, "plan": filters["plan"], "page": page, "query": _query_without_page(request),
     })

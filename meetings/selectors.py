@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,11 +98,13 @@ class Mandate:
 
 
 def mandate_for_point(point: ActionPoint) -> Mandate:
-    """An action point's mandate: the resolutions that concern it, and those behind its plan. Two queries."""
-    direct = list(_resolutions().filter(action_points=point))
-    ids = {r.pk for r in direct}
-    behind = [r for r in _resolutions().filter(plans=point.focus_area.plan_id) if r.pk not in ids]
-    return Mandate(point=direct, plan=behind)
+    """An action point's mandate: the resolutions that concern it, and those behind its plan. One query
+    (the action point page is at its query budget)."""
+    names_point = Exists(Resolution.action_points.through.objects.filter(resolution=OuterRef("pk"), actionpoint=point))
+    behind_plan = Exists(Resolution.plans.through.objects.filter(resolution=OuterRef("pk"),
+                                                                 actionplan=point.focus_area.plan_id))
+    resolutions = list(_resolutions().annotate(names_point=names_point).filter(Q(names_point=True) | behind_plan))
+    return Mandate(point=[r for r in resolutions if r.names_point], plan=[r for r in resolutions if not r.names_point])
 
 
 # The briefing pack ----------------------------------------------------------------------------------------

@@ -82,15 +82,26 @@ def outbox_write(messages: list[OutboxMessage], *, queue: bool = True) -> list[O
     return written
 
 
-def email_queue(*, kind: str, key: str, users, template: str, context: dict) -> list[OutboxMessage]:
+def email_queue(*, kind: str, key: str, users, template: str, context: dict,
+                personal: bool = True) -> list[OutboxMessage]:
     """One message per person with an address, rendered in their language and time zone, under
-    `key` and the person: a second call for the same reason writes nothing."""
-    messages = []
+    `key` and the person: a second call for the same reason writes nothing.
+
+    `personal=False` for a template that does not address the person (it gets no `recipient`): it is
+    rendered once per language and time zone, not once per person (a submitted report tells the
+    whole Secretariat, in the submitter's request)."""
+    messages, shared = [], {}
     for user in users:
         if not user.email:
             continue
-        rendered = render_email(template, {**context, "recipient": user},
-                                language=user.language, time_zone=user.time_zone)
+        if personal:
+            rendered = render_email(template, {**context, "recipient": user},
+                                    language=user.language, time_zone=user.time_zone)
+        else:
+            group = (user.language, user.time_zone)
+            if group not in shared:
+                shared[group] = render_email(template, context, language=user.language, time_zone=user.time_zone)
+            rendered = shared[group]
         person = f"u{user.pk}" if getattr(user, "pk", None) else user.email.lower()
         messages.append(OutboxMessage(
             key=f"{key}:{person}"[:200], kind=kind, recipient=user if getattr(user, "pk", None) else None,

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,8 +37,11 @@ def is_overdue(period: ReportingPeriod, report: ProgressReport | None, today=Non
 
 def workspace_rows(*, city: City, period: ReportingPeriod) -> list[WorkspaceRow]:
     """The city's action points in the period's plan with the city's report on each, overdue first."""
+    # The plan's few dozen points, each checked for the city (an index probe). ActionPoint.objects.for_city's
+    # "id IN (every point the city partners in)" made PostgreSQL read all action points of all plans.
+    partners = ActionPoint.partner_cities.through.objects.filter(actionpoint_id=OuterRef("pk"), city=city)
     points = (
-        ActionPoint.objects.for_city(city).filter(focus_area__plan_id=period.plan_id)
+        ActionPoint.objects.filter(Q(coordinating_city=city) | Exists(partners), focus_area__plan_id=period.plan_id)
         .select_related("focus_area").only("pk", "sequence", "text", "coordinating_city_id", "focus_area__number")
         .order_by("focus_area__number", "sequence")
     )

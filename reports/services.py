@@ -169,6 +169,7 @@ def _submitted_email(report, user, resubmission, step=workflow.SUBMIT):
         users=_users_with_role(Role.SECRETARIAT), template="report_submitted",
         context={"report": _for_email(report), "submitter": user, "resubmission": resubmission,
                  "consolidated": workflow.is_consolidated(report, two_step=getattr(report, "two_step", False))},
+        personal=False,
     )
 
 

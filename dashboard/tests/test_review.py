@@ -158,3 +158,23 @@ def test_a_dashboard_cell_leads_to_the_review_of_its_report(plan, assigned, peri
     page = client_for(secretariat).get(reverse("dashboard:home"), {"period": report.period_id}).content.decode()
 
     assert f'href="{reverse("dashboard:review", args=[report.pk])}"' in page
+
+
+def test_the_queue_marks_only_the_coordinators_report_of_a_two_step_plan_consolidated(assigned, periods, cities, plan,
+                                                                                       secretariat, client_for):
+    from actions.models import ActionPlan
+
+    point = assigned["1.3"]
+    coordinator, partner = point.coordinating_city, next(c for c in point.partner_cities.all())
+    for city in (coordinator, partner):
+        submitted({"action_point": point, "city": city, "period": periods["2011 H2"]})
+    client = client_for(secretariat)
+    badge = ' <span class="badge">Consolidated report</span>'
+
+    one_step = client.get(reverse("dashboard:queue")).content.decode()
+    ActionPlan.objects.filter(pk=plan.pk).update(review_mode=ActionPlan.ReviewMode.TWO_STEP)
+    two_step = client.get(reverse("dashboard:queue")).content.decode()
+
+    assert "Consolidated report" not in one_step
+    assert f"<td>{coordinator.name}{badge}</td>" in two_step and f"<td>{partner.name}</td>" in two_step
+    assert two_step.count("Consolidated report") == 1

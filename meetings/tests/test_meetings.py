@@ -101,6 +101,25 @@ def test_an_action_point_shows_its_mandate_and_its_practices(meetings, assigned,
     assert "Rīga Resolution" in page and "Copenhagen Resolution" in page and "Rīga start-up map" in page
 
 
+def test_a_points_mandate_lists_each_resolution_once_in_one_query(meetings, assigned, plan, secretariat):
+    from actions.models import ActionPlan
+    from meetings.selectors import mandate_for_point
+
+    point, other = assigned["1.3"], assigned["1.1"]
+    both = services.resolution_create(user=secretariat, data={"meeting": meetings["later"], "title": "Both"},
+                                      plans=[plan], action_points=[point])
+    services.resolution_create(user=secretariat, data={"meeting": meetings["later"], "title": "Other point"},
+                               action_points=[other])
+    elsewhere = ActionPlan.objects.create(title="Another plan", first_year=2030, last_year=2031)
+    services.resolution_create(user=secretariat, data={"meeting": meetings["later"], "title": "Another plan's"},
+                               plans=[elsewhere])
+    count, _sql = count_queries(lambda: mandate_for_point(point))
+    mandate = mandate_for_point(point)
+    assert count == 1
+    assert [r.title for r in mandate.point] == ["Both"] and both.pk not in {r.pk for r in mandate.plan}
+    assert [r.title for r in mandate.plan] == ["Copenhagen Resolution"]
+
+
 def test_the_secretariat_records_a_meeting_on_its_page(cities, secretariat, client_for):
     client = client_for(secretariat)
     data = {"kind": "delegates", "title": "Delegates' meeting", "date": "2011-10-05", "host_city": cities["tallinn"].pk,

@@ -113,3 +113,37 @@ def test_in_a_batch_a_refused_address_fails_alone_and_the_rest_is_sent(db, smtp_
     assert [m["To"] for m in smtp_server.received()] == ["p0@example.org", "p1@example.org", "p3@example.org",
                                                           "p4@example.org"]
     assert OutboxMessage.objects.get(to="p2@example.org").status == "failed"
+
+
+def test_a_submitted_report_is_rendered_once_per_language_for_the_secretariat(
+    assigned, periods, cities, alice, secretariat, client_for, monkeypatch,
+):
+    from cities.models import Role
+    from cities.services import membership_grant
+    from cities.tests.factories import UserFactory
+    from notifications import services
+
+    colleagues = []
+    for username, language in (("sven", "en"), ("liga", "lv")):
+        person = UserFactory(username=username, language=language, time_zone=secretariat.time_zone)
+        membership_grant(user=person, role=Role.SECRETARIAT)
+        colleagues.append(person)
+    secretariat.language = "en"
+    secretariat.save()
+    rendered = []
+
+    def counting(template, context, *, language="en", time_zone=None):
+        rendered.append((template, language, "recipient" in context))
+        return render(template, context, language=language, time_zone=time_zone)
+
+    render = services.render_email
+    monkeypatch.setattr(services, "render_email", counting)
+    report = ProgressReport.objects.create(action_point=assigned["1.3"], city=cities["riga"], period=periods["2011 H2"])
+
+    assert submit(client_for(alice), report).status_code == 302
+
+    messages = OutboxMessage.objects.filter(kind="report_submitted")
+    assert sorted(messages.values_list("to", flat=True)) == sorted(p.email for p in [secretariat, *colleagues])
+    assert sorted(rendered) == [("report_submitted", "en", False), ("report_submitted", "lv", False)]
+    english = [m for m in messages if m.to != colleagues[1].email]
+    assert english[0].body_html == english[1].body_html and english[0].subject == english[1].subject
