@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Evidence, ProgressReport, ReportingPeriod
+from .models import Evidence, PointPeriodStatus, ProgressReport, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
@@ -24,3 +24,22 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_select_related = ["report__action_point__focus_area", "report__city", "report__period", "added_by"]
     raw_id_fields = ["report", "added_by"]
     search_fields = ["title", "url", "file"]
+
+
+@admin.register(PointPeriodStatus)
+class PointPeriodStatusAdmin(SimpleHistoryAdmin):
+    """Read-only here: a point's status for a period is confirmed on its roll-up page
+    (reports.services.confirm_point_status), where the version check, the reason and who-may rules apply."""
+
+    list_display = ["action_point", "period", "status", "confirmed_by", "confirmed_at"]
+    list_filter = ["period__plan", "period", "status"]
+    list_select_related = ["action_point__focus_area", "period", "confirmed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
