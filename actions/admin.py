@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from baltmet.admin import ReadOnlyAdminMixin
+
 from .models import ActionPlan, ActionPoint, FocusArea, Milestone
 
 
@@ -37,7 +39,7 @@ class ActionPointAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only here: milestones change on the action point's page (actions/milestones.py), where the
     version check and who-may rules apply."""
 
@@ -45,12 +47,3 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_filter = ["action_point__focus_area__plan", "done", "responsible_city"]
     list_select_related = ["action_point__focus_area", "responsible_city"]
     search_fields = ["title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from baltmet.admin import ReadOnlyAdminMixin
+
 from .models import ConsentRequest, Decision, Initiative
 
 
@@ -22,17 +24,9 @@ class ConsentRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """The record of decisions is append-only: the admin reads it, the services write it."""
+
     list_display = ["initiative", "kind", "city", "user", "at", "version"]
     list_filter = ["kind"]
     list_select_related = ["initiative", "city", "user"]
-
-    # The record of decisions is append-only: the admin reads it, the services write it.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

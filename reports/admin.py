@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from baltmet.admin import ReadOnlyAdminMixin
+
 from .models import Evidence, PointPeriodStatus, ProgressReport, ReportingPeriod
 
 
@@ -27,19 +29,10 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PointPeriodStatus)
-class PointPeriodStatusAdmin(SimpleHistoryAdmin):
+class PointPeriodStatusAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only here: a point's status for a period is confirmed on its roll-up page
     (reports.services.confirm_point_status), where the version check, the reason and who-may rules apply."""
 
     list_display = ["action_point", "period", "status", "confirmed_by", "confirmed_at"]
     list_filter = ["period__plan", "period", "status"]
     list_select_related = ["action_point__focus_area", "period", "confirmed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
