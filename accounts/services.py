@@ -138,6 +138,9 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
     return person
 
 
+LANGUAGE_CHOSEN_BEFORE_SIGN_IN = "language_chosen_before_sign_in"
+
+
 def user_language_set(*, user, language: str) -> bool:
     """The person's own choice of language, kept on their account for their pages and the emails they get.
     Returns whether it changed (a history row only then)."""

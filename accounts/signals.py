@@ -1,4 +1,5 @@
-"""Security log: logins, failed logins and logouts, on the "baltmet.security" logger.
+"""Security log: logins, failed logins and logouts, on the "baltmet.security" logger; and at sign-in, the
+language chosen on the login page kept on the account.
 
 Refused accesses (403) are logged by Django's own "django.security"/"django.request" loggers;
 lockouts by django-axes.
@@ -6,8 +7,11 @@ lockouts by django-axes.
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from .services import LANGUAGE_CHOSEN_BEFORE_SIGN_IN, user_language_set
 
 logger = logging.getLogger("baltmet.security")
 
@@ -19,6 +23,14 @@ def _address(request):
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     logger.info("login user=%s address=%s", user.get_username(), _address(request))
+
+
+@receiver(user_logged_in)
+def _language_chosen_before_sign_in(sender, request, user, **kwargs):
+    # The language picked on the login page is the person's latest choice: it goes on their account.
+    chosen = request.session.pop(LANGUAGE_CHOSEN_BEFORE_SIGN_IN, None) if request is not None else None
+    if chosen in dict(settings.LANGUAGES):
+        user_language_set(user=user, language=chosen)
 
 
 @receiver(user_login_failed)

@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -71,8 +74,13 @@ def language_set(request):
     the cookie, which the person's stored language puts back on their next page)."""
     response = set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and _csrf_passes(request):
-        services.user_language_set(user=request.user, language=language)
+    if language in dict(settings.LANGUAGES) and _csrf_passes(request):
+        if request.user.is_authenticated:
+            services.user_language_set(user=request.user, language=language)
+        elif urlsplit(request.POST.get("next", "")).path == reverse("login"):
+            # Chosen on the login page: kept on the account at sign-in (accounts/signals.py), so the person's
+            # pages do not switch back to their stored language. Only there does the switcher start a session.
+            request.session[services.LANGUAGE_CHOSEN_BEFORE_SIGN_IN] = language
     return response
 
 

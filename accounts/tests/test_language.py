@@ -117,3 +117,18 @@ def test_a_public_page_in_a_chosen_language_is_kept_by_the_browser_alone(plan):
     assert "Cookie" not in chosen.get("Vary", "")
     # The public page's switcher carries no token: it would make the shared page somebody's own.
     assert "csrfmiddlewaretoken" not in shared.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_on_the_login_page_is_kept_on_signing_in(alice):
+    client = Client(enforce_csrf_checks=True)
+    token = csrf_token(client, reverse("login"))  # the login page's session
+    client.get(reverse("login"))
+    assert alice.language != "de"
+    client.post(SWITCHER, {"language": "de", "next": reverse("login"), "csrfmiddlewaretoken": token})
+    token = csrf_token(client, reverse("login"))
+    response = client.post(reverse("login"), {"username": alice.username, "password": "password",
+                                              "csrfmiddlewaretoken": token}, follow=True)
+    assert '<html lang="de">' in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.language == "de" and alice.history.first().language == "de"
