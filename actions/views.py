@@ -16,7 +16,7 @@ from practices.selectors import practices_for_point
 from reports import permissions
 from reports import selectors as report_selectors
 from reports.models import ProgressReport, ReportingPeriod
-from reports.status import overall_statuses
+from reports.status import overall_status_from_timeline, overall_statuses
 
 from . import milestones, selectors, services
 from . import permissions as milestone_permissions
@@ -49,9 +49,11 @@ def action_point_detail(request, point_id):
     point = selectors.action_point_detail(point_id)
     roles = roles_of(request.user)
     plan = point.focus_area.plan
+    timeline = report_selectors.approved_timeline(point)
     context = {
-        "point": point, "plan": plan, "overall": overall_statuses([point])[point.pk],
-        "timeline": report_selectors.approved_timeline(point),
+        # The timeline holds every approved report on the point: its overall status needs no query of its own.
+        "point": point, "plan": plan, "overall": overall_status_from_timeline(point, timeline),
+        "timeline": timeline,
         "last_reported": report_selectors.last_reported(point),
         "can_update": permissions.can_update_action_point(roles, point),
     }

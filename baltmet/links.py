@@ -24,3 +24,8 @@ def _pattern(name: str, prefix: str, arity: int) -> str:
 def link(name: str, *args) -> str:
     """The same as reverse(name, args=args) for URLs whose arguments are all integer ids."""
     return _pattern(name, get_script_prefix(), len(args)).format(*args)
+
+
+def link_pattern(name: str):
+    """link(name, id) as a function of the id, for a loop over many ids of the same URL name."""
+    return _pattern(name, get_script_prefix(), 1).format

@@ -3,6 +3,7 @@ number of reports, so the dashboard stays fast as years of reports pile up."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Prefetch, Q
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
-from baltmet.links import link
+from baltmet.links import link, link_pattern
 from cities.models import City, Membership, Role
 from cities.selectors import reachable_city_ids
 from reports import workflow
@@ -117,20 +118,40 @@ def assigned_pairs(points, taking_part=None) -> set[tuple[int, int]]:
     return {(point.pk, city_id) for point in points for city_id in point.taking_part_ids()}
 
 
-def latest_statuses(plan: ActionPlan, period: ReportingPeriod | None, periods) -> dict:
-    """{(point id, city id): (delivery status, period label, period id, report id)} from each city's latest
-    reported report on each point, in `period` or before it. `periods`: the plan's, in order.
+class ReportRow(NamedTuple):
+    """What the dashboard counts of one report (no texts)."""
 
-    A plan has a handful of periods and a few thousand reports at most: reading them in the order of
-    their periods and keeping the last is cheaper than asking the database to rank them."""
+    point_id: int
+    city_id: int
+    status: str
+    period_id: int
+    pk: int
+    state: str
+    submitted_at: object
+
+
+def plan_report_rows(periods) -> list[ReportRow]:
+    """Every report in the plan whose `periods` are given, a few columns each, in one query: the matrix,
+    the freshness flags, the history and the roll-up are all worked out from these rows. A plan has a
+    handful of periods and a few thousand reports at most; other plans' years are not read."""
+    return [ReportRow(*row) for row in (
+        ProgressReport.objects.filter(period_id__in=[p.pk for p in periods]).order_by()
+        .values_list("action_point_id", "city_id", "delivery_status", "period_id", "pk", "state", "submitted_at")
+    )]
+
+
+def latest_statuses(rows: list[ReportRow], period: ReportingPeriod | None, periods) -> dict:
+    """{(point id, city id): (delivery status, period label, period id, report id)} from each city's latest
+    reported report on each point, in `period` or before it. `periods`: the plan's, in order; `rows`: its
+    plan_report_rows. Reading them in the order of their periods and keeping the last is cheaper than
+    asking the database to rank them."""
     order = {p.pk: index for index, p in enumerate(periods)}
     labels = {p.pk: p.label for p in periods}
-    up_to = [p.pk for p in periods if period is None or p.start <= period.start]
-    rows = (ProgressReport.objects.filter(period_id__in=up_to, state__in=workflow.REPORTED).order_by()
-            .values_list("action_point_id", "city_id", "delivery_status", "period_id", "pk"))
+    up_to = {p.pk for p in periods if period is None or p.start <= period.start}
     latest = {}
-    for point_id, city_id, status, period_id, report_id in sorted(rows, key=lambda row: order[row[3]]):
-        latest[(point_id, city_id)] = (status, labels[period_id], period_id, report_id)
+    for row in sorted((row for row in rows if row.period_id in up_to and row.state in workflow.REPORTED),
+                      key=lambda row: order[row.period_id]):
+        latest[(row.point_id, row.city_id)] = (row.status, labels[row.period_id], row.period_id, row.pk)
     return latest
 
 
@@ -193,19 +214,19 @@ def before_closing(period: ReportingPeriod) -> BeforeClosing:
 # The dashboard -------------------------------------------------------------------------------------------
 
 
-def reported_counts(plan: ActionPlan) -> list[dict]:
-    """The plan's reported reports counted by period, delivery status and workflow state."""
-    return list(
-        ProgressReport.objects.filter(period__plan=plan, state__in=workflow.REPORTED)
-        .values("period_id", "delivery_status", "state").annotate(n=Count("id")).order_by()
-    )
+def reported_counts(rows: list[ReportRow]) -> list[dict]:
+    """The plan's reported reports (`rows`: its plan_report_rows) counted by period, delivery status and
+    workflow state."""
+    counted = Counter((row.period_id, row.status, row.state) for row in rows if row.state in workflow.REPORTED)
+    return [{"period_id": period_id, "delivery_status": status, "state": state, "n": n}
+            for (period_id, status, state), n in counted.items()]
 
 
-def status_history(plan: ActionPlan, periods, rows=None) -> list[dict]:
+def status_history(periods, rows: list[dict]) -> list[dict]:
     """For each period, how many reported reports gave each delivery status (`rows`: the plan's
-    reported_counts when the caller has them already)."""
+    reported_counts)."""
     counts = defaultdict(Counter)
-    for row in reported_counts(plan) if rows is None else rows:
+    for row in rows:
         counts[row["period_id"]][row["delivery_status"]] += row["n"]
     return [
         {
@@ -217,37 +238,31 @@ def status_history(plan: ActionPlan, periods, rows=None) -> list[dict]:
     ]
 
 
-def freshness(plan: ActionPlan, periods, period: ReportingPeriod | None):
+def freshness(rows: list[ReportRow], periods, period: ReportingPeriod | None):
     """When each point was last reported on, and the points with an approved report in the last
-    two periods up to `period` (None until two periods have begun). One query whatever the case."""
+    two periods up to `period` (None until two periods have begun). `rows`: the plan's plan_report_rows."""
     recent = [p for p in periods if period is None or p.start <= period.start][-STALE_AFTER_PERIODS:]
-    window = Q(state=WorkflowState.APPROVED)
-    if recent:
-        window &= Q(period__start__gte=recent[0].start, period__start__lte=recent[-1].start)
-    rows = (
-        ProgressReport.objects.filter(action_point__focus_area__plan=plan)
-        .values("action_point_id").order_by()
-        .annotate(last=Max("submitted_at"), approved=Count("id", filter=window))
-    )
+    window = {p.pk for p in recent}
     last, fresh = {}, set()
     for row in rows:
-        if row["last"] is not None:
-            last[row["action_point_id"]] = row["last"]
-        if row["approved"]:
-            fresh.add(row["action_point_id"])
+        if row.submitted_at is not None and (row.point_id not in last or row.submitted_at > last[row.point_id]):
+            last[row.point_id] = row.submitted_at
+        if row.state == WorkflowState.APPROVED and (not recent or row.period_id in window):
+            fresh.add(row.point_id)
     return last, (fresh if len(recent) == STALE_AFTER_PERIODS else None)
 
 
 def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=None, city=None,
               periods=None, all_cities=None) -> dict:
-    """Everything the dashboard shows. `periods` (the plan's, in order) and `all_cities` (every city by
-    name) may be passed when the caller has loaded them already, e.g. for the filter form."""
-    points = list(
-        ActionPoint.objects.filter(focus_area__plan=plan, **({"focus_area": focus_area} if focus_area else {}))
-        .select_related("focus_area").only("pk", "sequence", "text", "coordinating_city_id", "focus_area__number",
-                                           "focus_area__title", "focus_area__plan_id")
+    """Everything the dashboard shows, its roll-up panel included. `periods` (the plan's, in order) and
+    `all_cities` (every city by name) may be passed when the caller has loaded them already, e.g. for the
+    filter form."""
+    # Every point of the plan: the roll-up panel lists them all, the matrix those of the chosen area.
+    plan_points_ = list(
+        ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
         .order_by("focus_area__number", "sequence")
     )
+    points = [point for point in plan_points_ if focus_area is None or point.focus_area_id == focus_area.pk]
     # Who takes part: the coordinating city is on the points already; the partners in one query.
     taking_part = {point.pk: {point.coordinating_city_id} - {None} for point in points}
     for point_id, city_id in (ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=list(taking_part))
@@ -255,31 +270,34 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         taking_part[point_id].add(city_id)
     cities = member_cities(city, all_cities)
     periods = plan_periods(plan) if periods is None else list(periods)
-    latest = latest_statuses(plan, period, periods)
-    last_reported, fresh = freshness(plan, periods, period)
-    counts = reported_counts(plan)
+    rows = plan_report_rows(periods)
+    latest = latest_statuses(rows, period, periods)
+    last_reported, fresh = freshness(rows, periods, period)
+    counts = reported_counts(rows)
     current_label = period.label if period is not None else None
 
     areas = {}
+    review_link = link_pattern("dashboard:review")
     for point in points:
         block = areas.get(point.focus_area_id)
         if block is None:
             block = areas[point.focus_area_id] = AreaBlock(area=point.focus_area, counts=Counter())
-        partners = taking_part[point.pk] - {point.coordinating_city_id}
+        point_id, coordinator_id = point.id, point.coordinating_city_id
+        partners = taking_part[point_id] - {coordinator_id}
         cells = []
-        for member in cities:
-            status, label, _period_id, report_id = latest.get((point.pk, member.pk), (None, "", None, None))
+        for member_id in [member.id for member in cities]:
+            status, label, _period_id, report_id = latest.get((point_id, member_id), (None, "", None, None))
             cells.append(Cell(
                 status=status, period_label=label, earlier_period=bool(label) and label != current_label,
-                report_url=link("dashboard:review", report_id) if report_id else "",
-                is_coordinator=member.pk == point.coordinating_city_id, is_partner=member.pk in partners,
+                report_url=review_link(report_id) if report_id else "",
+                is_coordinator=member_id == coordinator_id, is_partner=member_id in partners,
             ))
             if status:
                 block.counts[status] += 1
         block.rows.append(Row(
-            point=point, cells=cells, last_reported=last_reported.get(point.pk),
-            is_stale=fresh is not None and point.pk not in fresh, number=point.number,
-            url=link("actions:action_point", point.pk), short_text=Truncator(point.text).words(12),
+            point=point, cells=cells, last_reported=last_reported.get(point_id),
+            is_stale=fresh is not None and point_id not in fresh, number=point.number,
+            url=link("actions:action_point", point_id), short_text=Truncator(point.text).words(12),
         ))
 
     shares, reported = [], set()
@@ -292,16 +310,20 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         shares = [CityShare(city=member, expected=expected[member.pk], submitted=submitted[member.pk])
                   for member in cities]
 
+    approved = [(row.point_id, row.city_id, row.period_id, row.status) for row in rows
+                if row.state in workflow.PUBLIC_IN_NETWORK]
+    rolled = rollups(plan_points_, periods=periods, period=period, approved=approved)
     return {
         "areas": list(areas.values()),
         "cities": cities,
         "periods": periods,
         "shares": shares,
-        "history": status_history(plan, periods, counts),
+        "history": status_history(periods, counts),
         "stale_count": sum(1 for block in areas.values() for row in block.rows if row.is_stale),
         "missing": _with_reachability(missing_reports(points, cities, period, reported=reported,
                                                       taking_part=taking_part)),
         "queue_count": sum(row["n"] for row in counts if row["state"] == WorkflowState.SUBMITTED),
+        "rollups": [rolled[point.pk] for point in plan_points_],
     }
 
 

@@ -25,7 +25,6 @@ from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.models import ReportingPeriod, WorkflowState, current_period_of
 from reports.permissions import can_review_report
-from reports.rollup import plan_rollups
 from reports.workflow import is_consolidated
 
 from . import exports, selectors
@@ -81,7 +80,6 @@ def home(request):
                                  city_ids=[city.pk] if city is not None else None)
     return render(request, "dashboard/home.html", {
         "form": form, "plan": plan, "period": period, **data, "chart": status_chart(data["history"]),
-        "rollups": plan_rollups(plan=plan, period=period, periods=form.periods),
         "query": _query_without_page(request), "today": timezone.localdate(), "overdue_milestones": overdue,
     })
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPoint, DeliveryStatus
-from baltmet.links import link
+from baltmet.links import link, link_pattern
 from cities.models import City
 
 from . import permissions, workflow
 from .models import PointPeriodStatus, ProgressReport, ReportingPeriod
-from .status import OverallStatus, overall_statuses, worst_of
+from .status import OverallStatus, overall_statuses, overall_statuses_of, worst_of
 
 # For the trend only: how good a status is, worst first.
 _RANK = {DeliveryStatus.DELAYED: 0, DeliveryStatus.AT_RISK: 1, DeliveryStatus.NOT_STARTED: 2,
@@ -129,37 +129,52 @@ def suggested_status(point_id: int, period_id: int) -> str | None:
 
 
 def rollups(points, *, periods: list[ReportingPeriod], period: ReportingPeriod | None, roles=None,
-            with_rows: bool = False, overall: dict | None = None, until=None) -> dict[int, PointRollup]:
+            with_rows: bool = False, overall: dict | None = None, until=None, approved=None) -> dict[int, PointRollup]:
     """{point id: its roll-up for `period`} for points of one plan whose `periods` (in order) are given.
 
     `with_rows`: each taking-part city's row too, with links to the reports `roles` may see (the
     points' partner cities prefetched). `overall`: the points' overall statuses when the caller has
     them already (the digest's, as at its window's end); `until`: only what was approved and confirmed
-    by then. A fixed number of queries whatever the number of points."""
+    by then. `approved`: (point id, city id, period id, delivery status) of every approved report on the
+    points in any of `periods`, when the caller has read them (the dashboard): then neither they nor the
+    overall statuses are read again. A fixed number of queries whatever the number of points."""
     points = list(points)
     point_ids = [point.pk for point in points]
     upto = [p for p in periods if period is None or p.start <= period.start]
     period_ids = [p.pk for p in upto]
-    reports = ProgressReport.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids,
-                                            state__in=workflow.PUBLIC_IN_NETWORK)
     confirmations = PointPeriodStatus.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids)
+    if approved is None:
+        reports = ProgressReport.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids,
+                                                state__in=workflow.PUBLIC_IN_NETWORK)
+        if until is not None:
+            reports = reports.filter(reviewed_at__lte=until)
+        rows = reports.order_by().values_list("action_point_id", "period_id", "delivery_status")
+    else:
+        if until is not None:
+            raise ValueError("approved rows are as of now: pass `until` only without them")
+        rows = [(point_id, period_id, status) for point_id, _city_id, period_id, status in approved]
+        if overall is None:
+            overall = overall_statuses_of(points, approved, periods)
     if until is not None:
-        reports, confirmations = reports.filter(reviewed_at__lte=until), confirmations.filter(confirmed_at__lte=until)
-    approved = defaultdict(list)
-    for point_id, period_id, status in (
-        reports.order_by().values_list("action_point_id", "period_id", "delivery_status")
-    ):
-        approved[(point_id, period_id)].append(status)
-    confirmed = {(row.action_point_id, row.period_id): row for row in confirmations.select_related("confirmed_by")}
+        confirmations = confirmations.filter(confirmed_at__lte=until)
+    by_period = defaultdict(list)
+    for point_id, period_id, status in rows:
+        by_period[(point_id, period_id)].append(status)
+    if with_rows:  # the point's own roll-up page says who confirmed
+        confirmations = confirmations.select_related("confirmed_by")
+    confirmed = {(row.action_point_id, row.period_id): row for row in confirmations}
     if overall is None:
         overall = overall_statuses(points)
     result = {}
+    rollup_link = link_pattern("reports:rollup")
+    query = f"?period={period.pk}" if period else ""
     for point in points:
-        result[point.pk] = PointRollup(
-            point=point, period=period, overall=overall[point.pk],
-            history=[PeriodStatus(p, worst_of(approved[(point.pk, p.pk)]), confirmed.get((point.pk, p.pk)))
+        point_id = point.id
+        result[point_id] = PointRollup(
+            point=point, period=period, overall=overall[point_id],
+            history=[PeriodStatus(p, worst_of(by_period[(point_id, p.id)]), confirmed.get((point_id, p.id)))
                      for p in upto],
-            url=link("reports:rollup", point.pk) + (f"?period={period.pk}" if period else ""),
+            url=rollup_link(point_id) + query,
         )
     if with_rows and period is not None:
         _add_rows(points, result, period, roles)
@@ -183,16 +198,6 @@ def _add_rows(points, result, period, roles):
                 city=city, is_coordinator=city.pk == point.coordinating_city_id, report=report, visible=shown,
                 url=link("reports:report", report.pk) if shown else "",
             ))
-
-
-def plan_rollups(*, plan, period: ReportingPeriod | None, periods: list[ReportingPeriod] | None = None
-                 ) -> list[PointRollup]:
-    """Every point of the plan with its roll-up for the period, in the plan's order (the dashboard's)."""
-    points = list(ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
-                  .order_by("focus_area__number", "sequence"))
-    periods = periods if periods is not None else list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
-    rolled = rollups(points, periods=periods, period=period)
-    return [rolled[point.pk] for point in points]
 
 
 def point_rollup(point: ActionPoint, *, period: ReportingPeriod | None, roles) -> PointRollup:

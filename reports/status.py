@@ -75,6 +75,29 @@ def latest_approved_statuses(point_ids, *, published_only: bool = False) -> dict
     return by_point
 
 
+def overall_statuses_of(points, approved, periods) -> dict[int, OverallStatus]:
+    """overall_statuses from rows the caller has read: `approved` holds (point id, city id, period id,
+    delivery status) of every approved report on the points, in any of `periods` (their plan's, in
+    order). A city has one report per point and period, so its latest is the one of the latest period."""
+    order = {period.pk: index for index, period in enumerate(periods)}
+    latest = {}
+    for point_id, city_id, _period_id, status in sorted(approved, key=lambda row: order[row[2]]):
+        latest[(point_id, city_id)] = status
+    by_point = defaultdict(list)
+    for (point_id, _city_id), status in latest.items():
+        by_point[point_id].append(status)
+    return {point.pk: overall_status(point, by_point.get(point.pk, [])) for point in points}
+
+
+def overall_status_from_timeline(point, timeline) -> OverallStatus:
+    """The point's overall status from its approved reports (reports.selectors.approved_timeline: every
+    approved report on it, newest period first)."""
+    latest = {}
+    for report in timeline:
+        latest.setdefault(report.city_id, report.delivery_status)
+    return overall_status(point, list(latest.values()))
+
+
 class _NotSetByCoordinator:
     status = None
 
