@@ -1,5 +1,5 @@
 """The served portal under load as people use it: gunicorn on 127.0.0.1 with the deployed settings
-(deploy/gunicorn.conf.py: sync workers, 2 × cores + 1 of them unless --workers says otherwise); at least eight people
+(deploy/gunicorn.conf.py: sync workers, one per core and at least two unless --workers says otherwise); at least eight people
 of different roles, each with their own session, reading the dashboard, the review queue and their
 workspaces (16 connections, each pausing between pages as a person reading would), while a writer saves
 and submits reports through the same server five times a second.
@@ -246,10 +246,10 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn workers (default: as deployed, WEB_CONCURRENCY or 2 × cores + 1)")
+                        help="gunicorn workers (default: as deployed, WEB_CONCURRENCY or one per core, at least two)")
     options = parser.parse_args()
     if options.workers is None:  # what deploy/gunicorn.conf.py chooses
-        options.workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+        options.workers = int(os.environ.get("WEB_CONCURRENCY", max(2, os.cpu_count() or 1)))
     WORK.mkdir(parents=True, exist_ok=True)
     result = {"workers": options.workers, "connections": options.connections, "seconds": options.seconds,
               "think_ms": list(THINK_MS), "targets": []}

@@ -1,13 +1,15 @@
 """gunicorn's settings for the portal (deploy/systemd/baltmet-web@.service passes --config and --bind).
 
-Sync workers behind nginx, which buffers slow clients: WEB_CONCURRENCY workers (default 2 × cores + 1).
+Sync workers behind nginx, which buffers slow clients: WEB_CONCURRENCY workers (default one per core, at
+least two: the portal's pages spend most of their time in Python, and on a small machine more workers only
+compete for the cores — docs/performance.md, the load test with 2, 3 and 5 workers).
 Metrics are summed over the workers through PROMETHEUS_MULTIPROC_DIR, emptied at start."""
 
 import glob
 import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 worker_class = "sync"
 timeout = 60
 graceful_timeout = 30
