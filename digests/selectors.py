@@ -225,9 +225,10 @@ class Network:
     rolled: dict = field(default_factory=dict)
 
 
-def network_at(*, since: datetime, until: datetime) -> Network:
-    """The reader-independent part of a digest of the window, in a fixed number of queries."""
-    plan = ActionPlan.objects.current()
+def network_at(*, since: datetime, until: datetime, plan=None, periods=None) -> Network:
+    """The reader-independent part of a digest of the window, in a fixed number of queries. `plan` (the
+    current one) and `periods` (its periods in order) when the caller has read them already."""
+    plan = plan if plan is not None else ActionPlan.objects.current()
     network = Network(since=since, until=until, plan=plan, all_cities={city.pk: city for city in City.objects.all()})
     if plan is None:
         return network
@@ -235,20 +236,25 @@ def network_at(*, since: datetime, until: datetime) -> Network:
                   .only("pk", "sequence", "coordinating_city_id", "status", "focus_area__number")
                   .order_by("focus_area__number", "sequence"))
     by_id = {point.pk: point for point in points}
-    taking_part = ActionPoint.objects.filter(focus_area__plan=plan).taking_part()
+    # Who takes part: the coordinating cities are on the points already; the partners in one query.
+    taking_part = {point.pk: {point.coordinating_city_id} - {None} for point in points}
+    for point_id, city_id in (ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=list(by_id))
+                              .values_list("actionpoint_id", "city_id")):
+        taking_part[point_id].add(city_id)
     status_at = _statuses_at(list(by_id), [since, until])
     approved_until = defaultdict(dict)  # point id -> city id -> delivery status of its latest approved report
-    for point_id, city_id, status in (
+    approved = list(  # (point id, city id, period id, delivery status), as at the window's end
         ProgressReport.objects.filter(action_point_id__in=list(by_id), state__in=workflow.PUBLIC_IN_NETWORK,
                                       reviewed_at__lte=until)
-        .order_by("period__start").values_list("action_point_id", "city_id", "delivery_status")
-    ):
+        .order_by("period__start").values_list("action_point_id", "city_id", "period_id", "delivery_status")
+    )
+    for point_id, city_id, _period_id, status in approved:
         approved_until[point_id][city_id] = status
     for point in points:  # as at the window's end: a later change is the next digest's
         point.status = status_at[until].get(point.pk, point.status)
     overall = {point.pk: overall_status(point, list(approved_until[point.pk].values())) for point in points}
 
-    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+    periods = list(periods) if periods is not None else list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
     today = timezone.localdate(until)
     due = [period for period in periods if period.due_date < today]
     now_period = current_period_of(periods, today)
@@ -264,7 +270,8 @@ def network_at(*, since: datetime, until: datetime) -> Network:
     network.points, network.by_id, network.taking_part, network.status_at = points, by_id, taking_part, status_at
     network.overall, network.periods, network.today, network.due = overall, periods, today, due
     network.now_period, network.relevant, network.states = now_period, relevant, states
-    network.rolled = rollups(points, periods=periods, period=now_period, overall=overall, until=until)
+    network.rolled = rollups(points, periods=periods, period=now_period, overall=overall, until=until,
+                             approved=approved)
     return network
 
 

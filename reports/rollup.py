@@ -136,8 +136,9 @@ def rollups(points, *, periods: list[ReportingPeriod], period: ReportingPeriod |
     points' partner cities prefetched). `overall`: the points' overall statuses when the caller has
     them already (the digest's, as at its window's end); `until`: only what was approved and confirmed
     by then. `approved`: (point id, city id, period id, delivery status) of every approved report on the
-    points in any of `periods`, when the caller has read them (the dashboard): then neither they nor the
-    overall statuses are read again. A fixed number of queries whatever the number of points."""
+    points in any of `periods` (by `until`, if given), when the caller has read them (the dashboard, the
+    digest): then neither they nor the overall statuses are read again. A fixed number of queries
+    whatever the number of points."""
     points = list(points)
     point_ids = [point.pk for point in points]
     upto = [p for p in periods if period is None or p.start <= period.start]
@@ -150,8 +151,6 @@ def rollups(points, *, periods: list[ReportingPeriod], period: ReportingPeriod |
             reports = reports.filter(reviewed_at__lte=until)
         rows = reports.order_by().values_list("action_point_id", "period_id", "delivery_status")
     else:
-        if until is not None:
-            raise ValueError("approved rows are as of now: pass `until` only without them")
         rows = [(point_id, period_id, status) for point_id, _city_id, period_id, status in approved]
         if overall is None:
             overall = overall_statuses_of(points, approved, periods)

@@ -53,11 +53,11 @@ def workspace(request, city_slug):
         context["overdue_count"] = sum(row.overdue for row in context["rows"])
         context["can_write"] = roles.delegate_city_id == city.pk and not period.is_closed
     context.update(_workspace_extras(city, roles, user=request.user, plan=plan))
-    context.update(_standing(request.user, city, roles))
+    context.update(_standing(request.user, city, roles, plan=plan, periods=periods))
     return render(request, "reports/workspace.html", context)
 
 
-def _standing(user, city, roles):
+def _standing(user, city, roles, *, plan, periods):
     """A Mayor's or observer's landing is their city's standing against the plan (what their digest
     says: the same selector), with the Mayor's latest digest; a delegate's is their to-do list."""
     if city.pk not in roles.mayor_of | roles.observer_of or roles.delegate_city_id == city.pk:
@@ -66,9 +66,12 @@ def _standing(user, city, roles):
 
     from django.utils import timezone
 
-    from digests.selectors import digest_build, latest_digest
+    from digests.selectors import digest_build, latest_digest, network_at
 
-    digest = digest_build(recipient=user, since=timezone.now() - timedelta(days=30))
+    until = timezone.now()
+    since = until - timedelta(days=30)
+    network = network_at(since=since, until=until, plan=plan, periods=periods)  # the page has read both
+    digest = digest_build(recipient=user, since=since, until=until, network=network)
     return {
         "standing": next((s for s in digest.standings if s.city.pk == city.pk), None),
         "attention": [item for item in digest.attention if item.city is None or item.city.pk == city.pk],
