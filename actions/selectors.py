@@ -31,6 +31,13 @@ def milestones_of(point: ActionPoint) -> list[Milestone]:
     return list(Milestone.objects.filter(action_point=point).select_related("responsible_city"))
 
 
+def milestone_history(point: ActionPoint):
+    """Every recorded change of the point's milestones, removed ones included: each milestone's records
+    oldest first, in one query."""
+    return (Milestone.history.filter(action_point_id=point.pk).select_related("history_user")
+            .order_by("id", "history_date", "history_id"))
+
+
 def milestone_get(milestone_id: int) -> Milestone:
     """A milestone with what its pages and permission checks read (point, plan, cities)."""
     return get_object_or_404(

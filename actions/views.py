@@ -21,7 +21,7 @@ from reports.status import overall_status_from_timeline, overall_statuses
 from . import milestones, selectors, services
 from . import permissions as milestone_permissions
 from .forms import CoordinatorUpdateForm, MilestoneForm, MilestoneMarkForm, MilestoneRemoveForm
-from .models import ActionPlan, ActionPoint
+from .models import ActionPlan, ActionPoint, Milestone
 
 
 @member_required
@@ -118,6 +118,10 @@ def action_point_history(request, point_id):
     records = point.history.select_related("history_user").order_by("history_date", "history_id")
     with in_viewers_time_zone(request.user):
         entries = history_entries(records, ActionPoint, m2m_fields=["partner_cities"])
+        # Its milestones' changes too (added, moved, marked done, removed), each named by its title.
+        entries += history_entries(selectors.milestone_history(point), Milestone,
+                                   subject=lambda record: _("milestone “%(title)s”") % {"title": record.title})
+        entries.sort(key=lambda entry: entry.when, reverse=True)
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
         return render(request, "actions/action_point_history.html", {"point": point, "page": page})
 

@@ -31,6 +31,7 @@ class HistoryEntry:
     kind: str
     reason: str
     changes: list = field(default_factory=list)
+    subject: str = ""  # what changed, when a page lists the history of several objects (a point's milestones)
 
 
 def readable(value, model_field=None, names=None) -> str:
@@ -95,19 +96,24 @@ def m2m_snapshots(records, field_name: str) -> dict:
 
 
 def history_entries(records, model, *, hidden=HIDDEN_FIELDS, m2m_fields=(), added_removed=None,
-                    added_removed_kinds=EVIDENCE_KINDS) -> list[HistoryEntry]:
+                    added_removed_kinds=EVIDENCE_KINDS, subject=None) -> list[HistoryEntry]:
     """Entries newest first, every value as a person reads it (`readable`; render them with the
     viewer's time zone active). `records` is the object's history queryset, oldest first, with
     history_user selected; related rows in changed fields are named with one query per related model,
     and each field in `m2m_fields` costs one query whatever the number of records. `added_removed`
     (e.g. a report's evidence history) adds an entry for each row created or deleted there, named by
-    `added_removed_kinds`."""
+    `added_removed_kinds`. `subject(record)`: the records are of several objects (each object's oldest
+    first), every change is compared with the same object's previous record, and each entry is named by
+    what `subject` says of its record."""
     snapshots = {name: m2m_snapshots(records, name) for name in m2m_fields}
     records = list(records)
+    pk = model._meta.pk.attname
     pairs = []
     wanted = {}
     for previous, record in zip([None] + records[:-1], records):
         changes = []
+        if previous is not None and getattr(previous, pk) != getattr(record, pk):
+            previous = None
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous, excluded_fields=list(hidden) + list(m2m_fields))
             for name, by_record in snapshots.items():
@@ -130,6 +136,7 @@ def history_entries(records, model, *, hidden=HIDDEN_FIELDS, m2m_fields=(), adde
             who=record.history_user,
             kind=KINDS.get(record.history_type, record.history_type),
             reason=record.history_change_reason or "",
+            subject=subject(record) if subject is not None else "",
             changes=[
                 Change(
                     field=model_field.verbose_name,

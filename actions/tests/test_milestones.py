@@ -239,6 +239,41 @@ def test_removing_asks_first_and_keeps_the_history(point, alice, client_for):
 # What the pages show -------------------------------------------------------------------------------
 
 
+def test_the_points_history_page_lists_its_milestones_changes_by_whom_removed_ones_included(
+        point, alice, secretariat, cities, client_for):
+    kept = add(point, alice, title="Survey of start-up support")
+    milestones.milestone_edit(milestone=kept, version=1, title="Survey published", due_date=TODAY,
+                              responsible_city=cities["tallinn"], user=secretariat)
+    gone = add(point, alice, title="Kick-off meeting")
+    milestones.milestone_remove(milestone=gone, version=1, user=alice)
+    url = reverse("actions:action_point_history", args=[point.pk])
+
+    browser = client_for(alice)
+    page = browser.get(url).content.decode()
+    few, _sql = count_queries(lambda: browser.get(url))
+
+    entries = [entry.split("</li>")[0] for entry in page.split('<li>')[1:]]
+    kick_off = [entry for entry in entries if "Milestone “Kick-off meeting” · " in entry]
+    survey = [entry for entry in entries if "Milestone “Survey" in entry]
+    # Newest first: the removal, the second milestone added, the edit, the first added.
+    assert [" deleted" in kick_off[0], " created" in kick_off[1]] == [True, True]
+    assert "Milestone “Survey published” · " in survey[0] and " changed" in survey[0]
+    assert "Milestone “Survey of start-up support” · " in survey[1] and " created" in survey[1]
+    assert entries.index(kick_off[1]) < entries.index(survey[0])
+    # The edit lists its fields as a person reads them, and who made it.
+    assert str(secretariat) in survey[0]
+    assert "Survey of start-up support" in survey[0] and cities["tallinn"].name in survey[0]
+    # Each milestone is compared with its own previous record, never with another milestone's.
+    assert "<tr>" not in kick_off[1]
+
+    for n in range(3):
+        milestones.milestone_edit(milestone=add(point, alice, title=f"Step {n}"), version=1, title=f"Step {n}b",
+                                  due_date=TODAY, responsible_city=cities["tallinn"], user=alice)
+    many, sql = count_queries(lambda: browser.get(url))
+    assert many == few, sql
+
+
+
 def test_the_point_page_counts_milestones_done_of_all_with_proper_plurals(point, alice, cities, client_for):
     browser = client_for(alice)
     assert "No milestones yet." in browser.get(point.get_absolute_url()).content.decode()
