@@ -483,7 +483,8 @@ def confirm_point_status(*, point: ActionPoint, period: ReportingPeriod, status:
 
     The point's row is locked first (so two confirmations of one point, of any period, take turns, and
     the first of a period cannot be created twice), then the period's confirmation. Writes one history
-    row; the point's overall status follows its latest confirmed period (reports/status.py)."""
+    row; the point's overall status follows its latest confirmed period (reports/status.py). A closed
+    period's status no longer changes."""
     from .rollup import suggested_status
 
     locked_point = (ActionPoint.objects.select_for_update(of=("self",)).select_related("focus_area")
@@ -493,6 +494,11 @@ def confirm_point_status(*, point: ActionPoint, period: ReportingPeriod, status:
                                  "point's status."))
     if period.plan_id != locked_point.focus_area.plan_id:
         raise ReportStateError(_("This reporting period is not in the action point's plan."))
+    # As with the period's reports: closing the period waits for a confirmation under way, and after it
+    # the status it gave the point stays.
+    if lock_for_share(ReportingPeriod, period.pk)["is_closed"]:
+        raise ReportStateError(_("The reporting period is closed; the action point's status for it can no longer "
+                                 "change."))
     if status not in DeliveryStatus.values:
         raise ReportStateError(_("Choose a status."))
     row = PointPeriodStatus.objects.select_for_update().filter(action_point_id=point.pk, period_id=period.pk).first()

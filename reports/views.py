@@ -362,7 +362,8 @@ def point_rollup(request, point_id):
     plan = point.focus_area.plan
     periods = selectors.periods_of(plan)
     period = _chosen_period(request, plan, periods)
-    can_confirm = period is not None and permissions.can_update_action_point(roles, point)
+    may_confirm = period is not None and permissions.can_update_action_point(roles, point)
+    can_confirm = may_confirm and not period.is_closed  # a closed period's status stays as it is
     if request.method == "POST" and not can_confirm:
         raise PermissionDenied
     rolled = rollup.point_rollup(point, period=period, roles=roles)
@@ -400,6 +401,7 @@ def point_rollup(request, point_id):
     return render(request, "reports/rollup.html", {
         "point": point, "plan": plan, "periods": periods, "period": period, "rollup": rolled, "form": form,
         "conflict": conflict, "conflicted": status == 409, "can_confirm": can_confirm,
+        "closed_for_confirming": may_confirm and not can_confirm,
         "confirmations": rollup.confirmation_history(point, period) if period is not None else [],
         "point_indicators": indicators_for_point(point=point),
     }, status=status)

@@ -99,6 +99,27 @@ def test_who_may_confirm(point, periods, bob, mayor, alice, secretariat, client_
         services.confirm_point_status(point=point, period=h1, status="delayed", reason="x", by=bob, expected_version=1)
 
 
+def test_a_closed_periods_status_stays_as_it_is(point, periods, alice, secretariat, client_for):
+    h1 = periods["2011 H1"]
+    services.confirm_point_status(point=point, period=h1, status="on_track", reason="Fine.", by=alice,
+                                  expected_version=0)
+    services.period_set_closed(period=h1, closed=True, user=secretariat)
+    browser = client_for(alice)
+
+    page = browser.get(_url(point, h1)).content.decode()
+    assert "The reporting period is closed; the action point's status for it can no longer change." in page
+    assert "Confirm the status" not in page
+    assert browser.post(_url(point, h1), {"status": "delayed", "reason": "Later.", "version": 1}).status_code == 403
+    with pytest.raises(services.ReportStateError):
+        services.confirm_point_status(point=point, period=h1, status="delayed", reason="Later.", by=secretariat,
+                                      expected_version=1)
+    row = PointPeriodStatus.objects.get(action_point=point, period=h1)
+    assert (row.status, row.version, row.history.count()) == ("on_track", 1, 1)
+
+    services.period_set_closed(period=h1, closed=False, user=secretariat)  # reopened: it may change again
+    assert "Confirm the status" in browser.get(_url(point, h1)).content.decode()
+
+
 def test_bad_ids_are_404(point, periods, alice, client_for, plan):
     client = client_for(alice)
     assert client.get(reverse("reports:rollup", args=[999999])).status_code == 404

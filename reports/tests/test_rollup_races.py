@@ -39,3 +39,38 @@ def test_two_confirmations_of_the_same_version_at_once_one_wins(postgres, assign
     point.refresh_from_db()
     latest = PointPeriodStatus.objects.filter(action_point=point).order_by("-period__start").first()
     assert point.status == latest.status
+
+
+def test_closing_the_period_while_the_coordinator_confirms_never_changes_a_closed_periods_status(
+        postgres, assigned, periods, alice, secretariat):
+    """The Secretariat closes the period at the instant the coordinator confirms its status: either the
+    confirmation came first (it is kept, then the period closed) or it is refused (403 once the period is
+    closed, or the form's error if it was closed while the confirmation waited) — never a status written
+    into a closed period."""
+    from reports.models import ReportingPeriod
+
+    point, period = assigned["1.3"], periods["2011 H1"]
+    url = reverse("reports:rollup", args=[point.pk]) + f"?period={period.pk}"
+    close_url = reverse("dashboard:period_close", args=[period.pk])
+    for round_ in range(ROUNDS):
+        ReportingPeriod.objects.filter(pk=period.pk).update(is_closed=False)
+        row = PointPeriodStatus.objects.filter(action_point=point, period=period).first()
+        version = row.version if row else 0
+        status = "delayed" if round_ % 2 else "at_risk"
+
+        confirm, close = race(
+            post(logged_in(alice), url, {"status": status, "reason": f"Round {round_}.", "version": version}),
+            post(logged_in(secretariat), close_url, {}),
+        )
+
+        assert close.status_code == 302, round_
+        period.refresh_from_db()
+        assert period.is_closed
+        row = PointPeriodStatus.objects.filter(action_point=point, period=period).first()
+        if confirm.status_code == 302:
+            assert row.version == version + 1 and row.status == status
+            closed_at = period.history.filter(history_change_reason="Period closed").latest("history_date")
+            assert row.confirmed_at <= closed_at.history_date, round_
+        else:
+            assert confirm.status_code in (400, 403), round_
+            assert (row.version if row else 0) == version
