@@ -26,6 +26,16 @@ def action_point_detail(point_id: int) -> ActionPoint:
     )
 
 
+def taking_part_of(points) -> dict[int, set[int]]:
+    """{point id: ids of the cities taking part} for points already read (their coordinating city is on
+    them), the partners in one query. ActionPoint.objects.taking_part() does the same from a queryset."""
+    taking_part = {point.pk: {point.coordinating_city_id} - {None} for point in points}
+    for point_id, city_id in (ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=list(taking_part))
+                              .values_list("actionpoint_id", "city_id")):
+        taking_part[point_id].add(city_id)
+    return taking_part
+
+
 def milestones_of(point: ActionPoint) -> list[Milestone]:
     """The point's milestones in due order, their cities included, in one query."""
     return list(Milestone.objects.filter(action_point=point).select_related("responsible_city"))

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus, FocusArea
+from actions.selectors import taking_part_of
 from baltmet.links import link, link_pattern
 from cities.models import City, Membership, Role
 from cities.selectors import reachable_city_ids
@@ -112,7 +113,7 @@ def plan_periods(plan: ActionPlan):
 
 def assigned_pairs(points, taking_part=None) -> set[tuple[int, int]]:
     """(point id, city id) for every city taking part in a point (from `taking_part`, the points'
-    ActionPoint.objects.taking_part(), when the caller has it; else their prefetched partners)."""
+    actions.selectors.taking_part_of, when the caller has it; else their prefetched partners)."""
     if taking_part is not None:
         return {(point.pk, city_id) for point in points for city_id in taking_part.get(point.pk, ())}
     return {(point.pk, city_id) for point in points for city_id in point.taking_part_ids()}
@@ -258,16 +259,12 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
     `all_cities` (every city by name) may be passed when the caller has loaded them already, e.g. for the
     filter form."""
     # Every point of the plan: the roll-up panel lists them all, the matrix those of the chosen area.
-    plan_points_ = list(
+    all_points = list(
         ActionPoint.objects.filter(focus_area__plan=plan).select_related("focus_area")
         .order_by("focus_area__number", "sequence")
     )
-    points = [point for point in plan_points_ if focus_area is None or point.focus_area_id == focus_area.pk]
-    # Who takes part: the coordinating city is on the points already; the partners in one query.
-    taking_part = {point.pk: {point.coordinating_city_id} - {None} for point in points}
-    for point_id, city_id in (ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=list(taking_part))
-                              .values_list("actionpoint_id", "city_id")):
-        taking_part[point_id].add(city_id)
+    points = [point for point in all_points if focus_area is None or point.focus_area_id == focus_area.pk]
+    taking_part = taking_part_of(points)
     cities = member_cities(city, all_cities)
     periods = plan_periods(plan) if periods is None else list(periods)
     rows = plan_report_rows(periods)
@@ -312,7 +309,7 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
 
     approved = [(row.point_id, row.city_id, row.period_id, row.status) for row in rows
                 if row.state in workflow.PUBLIC_IN_NETWORK]
-    rolled = rollups(plan_points_, periods=periods, period=period, approved=approved)
+    rolled = rollups(all_points, periods=periods, period=period, approved=approved)
     return {
         "areas": list(areas.values()),
         "cities": cities,
@@ -323,7 +320,7 @@ def dashboard(*, plan: ActionPlan, period: ReportingPeriod | None, focus_area=No
         "missing": _with_reachability(missing_reports(points, cities, period, reported=reported,
                                                       taking_part=taking_part)),
         "queue_count": sum(row["n"] for row in counts if row["state"] == WorkflowState.SUBMITTED),
-        "rollups": [rolled[point.pk] for point in plan_points_],
+        "rollups": [rolled[point.pk] for point in all_points],
     }
 
 

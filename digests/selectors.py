@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
+from actions.selectors import taking_part_of
 from cities.models import City, Membership, Role
 from cities.roles import roles_of
 from notifications.models import OutboxMessage
@@ -236,11 +237,7 @@ def network_at(*, since: datetime, until: datetime, plan=None, periods=None) -> 
                   .only("pk", "sequence", "coordinating_city_id", "status", "focus_area__number")
                   .order_by("focus_area__number", "sequence"))
     by_id = {point.pk: point for point in points}
-    # Who takes part: the coordinating cities are on the points already; the partners in one query.
-    taking_part = {point.pk: {point.coordinating_city_id} - {None} for point in points}
-    for point_id, city_id in (ActionPoint.partner_cities.through.objects.filter(actionpoint_id__in=list(by_id))
-                              .values_list("actionpoint_id", "city_id")):
-        taking_part[point_id].add(city_id)
+    taking_part = taking_part_of(points)
     status_at = _statuses_at(list(by_id), [since, until])
     approved_until = defaultdict(dict)  # point id -> city id -> delivery status of its latest approved report
     approved = list(  # (point id, city id, period id, delivery status), as at the window's end
@@ -254,7 +251,9 @@ def network_at(*, since: datetime, until: datetime, plan=None, periods=None) -> 
         point.status = status_at[until].get(point.pk, point.status)
     overall = {point.pk: overall_status(point, list(approved_until[point.pk].values())) for point in points}
 
-    periods = list(periods) if periods is not None else list(ReportingPeriod.objects.filter(plan=plan).order_by("start"))
+    if periods is None:
+        periods = ReportingPeriod.objects.filter(plan=plan).order_by("start")
+    periods = list(periods)
     today = timezone.localdate(until)
     due = [period for period in periods if period.due_date < today]
     now_period = current_period_of(periods, today)
