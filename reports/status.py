@@ -22,6 +22,7 @@ from . import workflow
 from .models import ProgressReport
 
 WORST_FIRST = (DeliveryStatus.DELAYED, DeliveryStatus.AT_RISK, DeliveryStatus.ON_TRACK, DeliveryStatus.NOT_STARTED)
+_ONLY_COMPLETED = {DeliveryStatus.COMPLETED}
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,12 @@ class OverallStatus:
 def worst_of(statuses) -> str | None:
     """The status a set of approved reports adds up to: the worst of them, "completed" only when every
     one says so, None when there is none. The overall status and the roll-up's suggestion both use it."""
-    statuses = list(statuses)
-    if not statuses:
+    present = set(statuses)  # a roll-up asks this for every point and period: a set, not generators
+    if not present:
         return None
-    if all(status == DeliveryStatus.COMPLETED for status in statuses):
+    if present == _ONLY_COMPLETED:
         return DeliveryStatus.COMPLETED
-    return next(s for s in WORST_FIRST if s in statuses or s == DeliveryStatus.NOT_STARTED)
+    return next(s for s in WORST_FIRST if s in present or s == DeliveryStatus.NOT_STARTED)
 
 
 def overall_status(point, latest_approved: list[str]) -> OverallStatus:
