@@ -58,3 +58,19 @@ def postgres(db):
 
 
 pytest_plugins = ["testing.fixtures", "testing.services"]
+
+
+# CI runs the PostgreSQL suite in two halves side by side (.ci/run): TEST_HALF=slow takes the browser,
+# server and page-sweep tests, which mostly wait; TEST_HALF=rest takes everything else. Unset: all.
+SLOW_HALF = ("e2e/", "ops/", "baltmet/tests/test_url_permissions.py", "baltmet/tests/test_fuzz_forms.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    half = os.environ.get("TEST_HALF", "")
+    if half not in ("slow", "rest"):
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if item.nodeid.startswith(SLOW_HALF) == (half == "slow") else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
