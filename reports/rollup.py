@@ -143,7 +143,8 @@ def rollups(points, *, periods: list[ReportingPeriod], period: ReportingPeriod |
     point_ids = [point.pk for point in points]
     upto = [p for p in periods if period is None or p.start <= period.start]
     period_ids = [p.pk for p in upto]
-    confirmations = PointPeriodStatus.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids)
+    # Unordered: read into a dict (the model orders by period, a join PostgreSQL would plan and sort for nothing).
+    confirmations = PointPeriodStatus.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids).order_by()
     if approved is None:
         reports = ProgressReport.objects.filter(action_point_id__in=point_ids, period_id__in=period_ids,
                                                 state__in=workflow.PUBLIC_IN_NETWORK)
