@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from actions.models import ActionPlan, ActionPoint, DeliveryStatus
 from actions.selectors import taking_part_of
+from baltmet.links import link
 from cities.models import City, Membership, Role
 from cities.roles import roles_of
 from notifications.models import OutboxMessage
 from reports import workflow
-from baltmet.links import link
 from reports.models import ProgressReport, ReportingPeriod, WorkflowState, current_period_of
 from reports.rollup import rollups, worst_points
 from reports.status import overall_status
@@ -274,13 +274,14 @@ def network_at(*, since: datetime, until: datetime, plan=None, periods=None) -> 
     return network
 
 
-def digest_build(*, recipient, since: datetime, until: datetime | None = None, network: Network | None = None
-                 ) -> Digest:
+def digest_build(*, recipient, since: datetime, until: datetime | None = None, network: Network | None = None,
+                 changes: bool = True) -> Digest:
     """A 30-second read for the person: what needs them (at most three things, most pressing first),
     what changed since their last digest (at most eight lines), how each of their cities stands against
     the plan, and a line on the network; everything as at `until` that they may see in the portal.
     A fixed number of queries whatever the size of the network; fewer with the window's `network`
-    (network_at) already read."""
+    (network_at) already read. `changes=False` leaves out what changed, and its queries (the Mayor's
+    workspace shows the rest; what changed is the email's)."""
     from initiatives.selectors import initiatives_approved_since, pending_consents_count
 
     until = until or timezone.now()
@@ -345,31 +346,34 @@ def digest_build(*, recipient, since: datetime, until: datetime | None = None, n
     digest.attention = sorted(attention, key=lambda item: order.index(item.kind))[:MAX_ATTENTION]
 
     # What changed since the last digest ----------------------------------------------------------
-    mine = {pid for pid, cities_in in taking_part.items() if cities_in & city_ids} if city_ids else set(by_id)
-    happened = []
-    for point in points:
-        before, after = status_at[since].get(point.pk), status_at[until].get(point.pk)
-        if point.pk in mine and before != after and after:
-            happened.append(Happened("status", point_number=point.number, url=link("actions:action_point", point.pk),
-                                     old=DeliveryStatus(before).label if before else str(_("no status")),
-                                     new=DeliveryStatus(after).label))
-    others_approved = 0
-    for report in (ProgressReport.objects.filter(action_point_id__in=list(mine), state=WorkflowState.APPROVED,
-                                                 reviewed_at__gt=since, reviewed_at__lte=until)
-                   .only("pk", "action_point_id", "city_id", "period_id", "summary")
-                   .order_by("reviewed_at", "pk")):
-        if report.city_id in city_ids or not city_ids:
-            happened.append(Happened(
-                "approved", point_number=by_id[report.action_point_id].number, city=all_cities[report.city_id],
-                period=next((p for p in periods if p.pk == report.period_id), None),
-                excerpt=Truncator(report.summary).words(15), url=link("reports:report", report.pk)))
-        else:
-            others_approved += 1
-    if others_approved:
-        happened.append(Happened("others_approved", count=others_approved, url=digest.plan_url))
-    for initiative in initiatives_approved_since(city_ids=city_ids, since=since, until=until):
-        happened.append(Happened("initiative", title=initiative.title, url=link("initiatives:detail", initiative.pk)))
-    digest.happened, digest.more_happened = happened[:MAX_HAPPENED], max(0, len(happened) - MAX_HAPPENED)
+    if changes:
+        mine = {pid for pid, cities_in in taking_part.items() if cities_in & city_ids} if city_ids else set(by_id)
+        happened = []
+        for point in points:
+            before, after = status_at[since].get(point.pk), status_at[until].get(point.pk)
+            if point.pk in mine and before != after and after:
+                happened.append(Happened("status", point_number=point.number,
+                                         url=link("actions:action_point", point.pk),
+                                         old=DeliveryStatus(before).label if before else str(_("no status")),
+                                         new=DeliveryStatus(after).label))
+        others_approved = 0
+        for report in (ProgressReport.objects.filter(action_point_id__in=list(mine), state=WorkflowState.APPROVED,
+                                                     reviewed_at__gt=since, reviewed_at__lte=until)
+                       .only("pk", "action_point_id", "city_id", "period_id", "summary")
+                       .order_by("reviewed_at", "pk")):
+            if report.city_id in city_ids or not city_ids:
+                happened.append(Happened(
+                    "approved", point_number=by_id[report.action_point_id].number, city=all_cities[report.city_id],
+                    period=next((p for p in periods if p.pk == report.period_id), None),
+                    excerpt=Truncator(report.summary).words(15), url=link("reports:report", report.pk)))
+            else:
+                others_approved += 1
+        if others_approved:
+            happened.append(Happened("others_approved", count=others_approved, url=digest.plan_url))
+        for initiative in initiatives_approved_since(city_ids=city_ids, since=since, until=until):
+            happened.append(Happened("initiative", title=initiative.title,
+                                     url=link("initiatives:detail", initiative.pk)))
+        digest.happened, digest.more_happened = happened[:MAX_HAPPENED], max(0, len(happened) - MAX_HAPPENED)
 
     # How each of the reader's cities stands --------------------------------------------------------
     shown = open_due[-1] if open_due else now_period

@@ -71,7 +71,7 @@ def _standing(user, city, roles, *, plan, periods):
     until = timezone.now()
     since = until - timedelta(days=30)
     network = network_at(since=since, until=until, plan=plan, periods=periods)  # the page has read both
-    digest = digest_build(recipient=user, since=since, until=until, network=network)
+    digest = digest_build(recipient=user, since=since, until=until, network=network, changes=False)
     return {
         "standing": next((s for s in digest.standings if s.city.pk == city.pk), None),
         "attention": [item for item in digest.attention if item.city is None or item.city.pk == city.pk],

@@ -63,6 +63,27 @@ def test_it_names_a_delegate_whose_city_missed_two_deadlines_running(network, pl
     assert [(item.city, item.people) for item in late] == [(riga, [str(delegate)])]
 
 
+def test_without_changes_the_mayors_workspace_gets_the_same_attention_and_standing_in_fewer_queries(
+        network, plan, secretariat):
+    """The workspace shows what needs the Mayor and how the city stands; what changed is the email's."""
+    riga = next(city for city in network if city.slug == "riga")
+    mayor, point = network[riga]
+    periods = due_periods(plan)
+    approved_report(point=point, city=riga, period=periods["Past 2"], reviewer=secretariat, summary="Data shared.")
+    since, until = timezone.now() - timedelta(days=31), timezone.now()
+    network_read = selectors.network_at(since=since, until=until)
+
+    def build(**options):
+        with CaptureQueriesContext(connection) as queries:
+            digest = selectors.digest_build(recipient=mayor, since=since, until=until, network=network_read, **options)
+        return digest, len(queries)
+
+    (full, full_queries), (short, short_queries) = build(), build(changes=False)
+    assert full.happened and short.happened == []
+    assert short.attention == full.attention and short.standings == full.standings
+    assert short_queries < full_queries
+
+
 def test_a_digest_is_one_screen_however_much_happened(plan, cities, secretariat):
     network = mayors_with_points(plan, count=1)
     (mayor, _point), = network.values()
